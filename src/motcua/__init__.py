@@ -1,0 +1,1 @@
+"""motcua — one-stop administrative services (cơ chế một cửa, một cửa liên thông)."""
