@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.agencies",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -181,3 +182,7 @@ LOGGING = {
 MOTCUA_PROVINCE_NAME = os.environ.get("MOTCUA_PROVINCE_NAME", "Tỉnh Hà Tĩnh")
 MOTCUA_MAX_SEARCH_LENGTH = 200
 MOTCUA_MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Working hours within which an online dossier must be accepted or sent back.
+MOTCUA_ONLINE_ACCEPTANCE_HOURS = 8
+# Working days after receipt within which the resolving agency may still ask for a supplement.
+MOTCUA_SUPPLEMENT_REQUEST_DAYS = 3

@@ -1,0 +1,994 @@
+"""The only writer of dossiers: reception, every transition of the workflow, deadlines and codes.
+
+Each public function runs in one transaction: it locks the dossier, checks the transition against
+`workflow.TRANSITIONS`, the actor's role and agency, changes the dossier and appends events to the
+control slip. A refused action raises `ActionError` (403 not allowed, 409 conflicting state,
+422 bad input) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.agencies.models import Agency, Assignment
+from motcua.agencies.services import schedule_for
+from motcua.catalog import services as catalog
+from motcua.catalog.models import ProcedureVersion, ProcessStep
+from motcua.core import clock
+from motcua.core.text import fold, nfc
+from motcua.workdays.calendar import VN_TZ, Unit, WorkCalendar
+from motcua.workdays.services import calendar_for
+
+from . import validation
+from .codes import format_code
+from .models import (
+    ApplicantKind,
+    Channel,
+    DailyCounter,
+    Dossier,
+    DossierDocument,
+    DossierStep,
+    Event,
+    Extension,
+    ReturnMethod,
+    Suspension,
+)
+from .workflow import OPEN, TRANSITIONS, Status, Transition, Where
+
+
+class ActionError(Exception):
+    """A refused action; `status` is the HTTP status the API answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        self.message, self.field = str(message), field
+        super().__init__(self.message)
+
+
+class NotAllowed(ActionError):
+    status = 403
+
+
+class Conflict(ActionError):
+    status = 409
+
+
+class Invalid(ActionError):
+    status = 422
+
+
+@dataclass
+class Applicant:
+    kind: str
+    name: str
+    id_number: str
+    address: str
+    birth_date: dt.date | None = None
+    phone: str = ""
+    email: str = ""
+    representative_name: str = ""
+    representative_id_number: str = ""
+
+
+@dataclass
+class Upload:
+    """A scanned component as received: which required document, its form, and the file."""
+
+    name: str
+    form: str
+    quantity: int = 1
+    required_document_id: int | None = None
+    filename: str = ""
+    content: bytes = b""
+
+
+@dataclass
+class Reception:
+    """What the receptionist typed at the counter."""
+
+    procedure_code: str
+    applicant: Applicant
+    documents: list[Upload] = field(default_factory=list)
+    channel: str = Channel.IN_PERSON
+    return_method: str = ReturnMethod.COUNTER
+    return_address: str = ""
+    returning_agency_id: int | None = None
+    resolving_agency_id: int | None = None
+    fees_collected: int = 0
+    sets: int = 1
+    note: str = ""
+
+
+# -- who may act --------------------------------------------------------------------------------
+
+
+def holds_role(user, roles: Iterable[str], agency: Agency) -> bool:
+    """Whether the user holds one of the roles in the agency or in an agency above it (one query)."""
+    if user is None or not user.is_authenticated:
+        return False
+    # The assignment's agency is the agency itself or one of its ancestors.
+    return Assignment.objects.filter(
+        officer=user, role__in=list(roles), agency__is_active=True, agency__path__in=_prefixes(agency.path)
+    ).exists()
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _check_actor(transition: Transition, dossier: Dossier | None, actor, agency: Agency) -> None:
+    if transition.where is Where.SYSTEM:
+        if actor is not None:
+            raise NotAllowed(_("Only the system may do this."))
+        return
+    if transition.where is Where.APPLICANT:
+        return
+    if not holds_role(actor, transition.roles, agency):
+        raise NotAllowed(
+            _("You do not hold the role needed (%(roles)s) in %(agency)s.")
+            % {"roles": ", ".join(sorted(transition.roles)), "agency": agency.name}
+        )
+
+
+# -- time ---------------------------------------------------------------------------------------
+
+
+def calendar_of(agency: Agency) -> WorkCalendar:
+    return calendar_for(schedule_for(agency))
+
+
+def _limit(version: ProcedureVersion) -> tuple[float, Unit]:
+    return float(version.time_limit_amount), Unit(version.time_limit_unit)
+
+
+def _step_positions(calendar: WorkCalendar, start: int, version: ProcedureVersion, steps: Sequence) -> list[int]:
+    """Due position of each step: the clock start plus the shares of the stages up to its own."""
+    unit = Unit(version.time_limit_unit)
+    stage_length: dict[int, Decimal] = {}
+    for step in steps:
+        stage_length[step.stage] = max(stage_length.get(step.stage, Decimal(0)), Decimal(step.share))
+    positions = []
+    for step in steps:
+        elapsed = sum((v for k, v in stage_length.items() if k <= step.stage), Decimal(0))
+        if unit is Unit.SAME_DAY:
+            positions.append(calendar.add(start, float(elapsed), Unit.WORKING_HOURS))
+        else:
+            positions.append(calendar.add(start, float(elapsed), unit))
+    return positions
+
+
+def _timing(finished: dt.datetime, due: dt.datetime | None) -> str:
+    """Early (finished on an earlier day), on time, or late — as the control slip records it."""
+    if due is None:
+        return DossierStep.Timing.ON_TIME
+    if finished > due:
+        return DossierStep.Timing.LATE
+    if finished.astimezone(VN_TZ).date() < due.astimezone(VN_TZ).date():
+        return DossierStep.Timing.EARLY
+    return DossierStep.Timing.ON_TIME
+
+
+# -- codes --------------------------------------------------------------------------------------
+
+
+def next_code(agency: Agency, day: dt.date) -> str:
+    """The next code of an agency for a day; one statement, gap-free, safe under concurrency.
+
+    The increment happens in the caller's transaction, so a reception that fails gives its number
+    back, and two receptions at once wait for each other on the counter row.
+    """
+    table = DailyCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 — table name is ours
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, day],
+        )
+        sequence = cursor.fetchone()[0]
+    return format_code(agency.identifier, day, sequence)
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+def _event(dossier: Dossier, action: str, actor, *, at, before: str = "", agency=None, actor_name="", **extra):
+    officer = actor if getattr(actor, "is_authenticated", False) else None
+    return Event.objects.create(
+        dossier=dossier,
+        at=at,
+        action=action,
+        from_status=before or "",
+        to_status=dossier.status,
+        actor=officer,
+        actor_name=(officer.get_full_name() or officer.username) if officer else actor_name,
+        agency=agency,
+        **extra,
+    )
+
+
+def _save(dossier: Dossier, *fields: str) -> None:
+    dossier.revision += 1
+    dossier.save(update_fields=[*fields, "revision", "updated_at"])
+
+
+def _lock(dossier_id: int, expected_revision: int | None) -> Dossier:
+    try:
+        dossier = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure_version__procedure", "receiving_agency", "resolving_agency", "returning_agency")
+            .get(pk=dossier_id)
+        )
+    except Dossier.DoesNotExist as exc:
+        raise Invalid(_("There is no such dossier.")) from exc
+    if expected_revision is not None and dossier.revision != expected_revision:
+        raise Conflict(_("Someone else changed this dossier a moment ago. Reload it and try again."))
+    return dossier
+
+
+def _transition(action: str, dossier: Dossier | None) -> Transition:
+    transition = TRANSITIONS[action]
+    status = Status(dossier.status) if dossier else None
+    if status not in transition.sources:
+        raise Conflict(
+            _("“%(action)s” is not possible while the dossier is “%(status)s”.")
+            % {"action": transition.label, "status": dossier.status_label if dossier else "—"}
+        )
+    return transition
+
+
+# -- reception ----------------------------------------------------------------------------------
+
+
+def _clean_applicant(applicant: Applicant) -> Applicant:
+    if applicant.kind not in ApplicantKind.values:
+        raise Invalid(_("Choose a person or an organisation."), "applicant_kind")
+    name = nfc(applicant.name or "")
+    if not name:
+        raise Invalid(_("Enter the applicant's name."), "applicant_name")
+    address = nfc(applicant.address or "")
+    if not address:
+        raise Invalid(_("Enter the applicant's address."), "applicant_address")
+    try:
+        if applicant.kind == ApplicantKind.PERSON:
+            id_number = validation.citizen_id(applicant.id_number)
+        else:
+            id_number = validation.tax_code(applicant.id_number)
+            if not nfc(applicant.representative_name or ""):
+                raise Invalid(_("Enter the organisation's representative."), "representative_name")
+        phone = validation.phone(applicant.phone)
+    except validation.InvalidInput as exc:
+        raise Invalid(exc.message, exc.field) from exc
+    if applicant.birth_date and applicant.birth_date > timezone.localdate():
+        raise Invalid(_("The date of birth cannot be in the future."), "applicant_birth_date")
+    return Applicant(
+        kind=applicant.kind,
+        name=name,
+        id_number=id_number,
+        address=address,
+        birth_date=applicant.birth_date,
+        phone=phone,
+        email=(applicant.email or "").strip(),
+        representative_name=nfc(applicant.representative_name or ""),
+        representative_id_number=(applicant.representative_id_number or "").strip(),
+    )
+
+
+def _clean_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str]]:
+    checked = []
+    for upload in uploads:
+        if upload.form not in DossierDocument.Form.values:
+            raise Invalid(
+                _("Choose original, copy or certified copy for “%(name)s”.") % {"name": upload.name}, "documents"
+            )
+        content_type = ""
+        if upload.content:
+            try:
+                content_type = validation.scan(upload.filename or upload.name, upload.content[:16], len(upload.content))
+            except validation.InvalidInput as exc:
+                raise Invalid(exc.message, exc.field) from exc
+        checked.append((upload, content_type))
+    return checked
+
+
+def _store_documents(dossier: Dossier, uploads: list[tuple[Upload, str]], stage: str) -> None:
+    for upload, content_type in uploads:
+        document = DossierDocument(
+            dossier=dossier,
+            required_document_id=upload.required_document_id,
+            name=nfc(upload.name),
+            form=upload.form,
+            quantity=max(1, upload.quantity),
+            content_type=content_type,
+            size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest() if upload.content else "",
+            added_in=stage,
+        )
+        if upload.content:
+            extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
+            document.file.save(f"{document.sha256[:16]}.{extension}", ContentFile(upload.content), save=False)
+        document.save()
+
+
+def _resolving_agency(version: ProcedureVersion, centre: Agency, chosen_id: int | None) -> Agency:
+    candidates = Agency.objects.filter(
+        procedureagency__procedure=version.procedure, procedureagency__role="resolving", is_active=True
+    )
+    if chosen_id:
+        agency = candidates.filter(pk=chosen_id).first()
+        if agency is None:
+            raise Invalid(_("That agency does not resolve this procedure."), "resolving_agency")
+        return agency
+    # The commune's own People's Committee when the centre belongs to one that resolves it;
+    # otherwise the first resolving agency (a provincial department).
+    own = candidates.filter(pk__in=[int(p) for p in centre.path.strip("/").split("/")]).order_by("-path").first()
+    agency = own or candidates.order_by("path").first()
+    if agency is None:
+        raise Invalid(_("No agency of this province resolves this procedure yet."), "procedure")
+    return agency
+
+
+def receive_at_counter(actor, centre: Agency, data: Reception, outcome: str, *, reasons: str = "", items=()):
+    """A dossier brought to a counter, ending with one of the three outcomes of reception.
+
+    outcome "receive": Form 01 with the code and appointment; "supplement": Form 02 listing every
+    missing item (once); "refuse": Form 03 with reasons. Bad input raises Invalid and saves nothing.
+    """
+    action = {
+        "receive": "receive",
+        "supplement": "request_supplement_at_reception",
+        "refuse": "refuse_at_reception",
+    }.get(outcome)
+    if action is None:
+        raise Invalid(_("Choose how the reception ends."), "outcome")
+    if not centre.is_centre:
+        raise Invalid(_("Dossiers are received at a service centre."), "centre")
+    transition = _transition(action, None)
+    _check_actor(transition, None, actor, centre)
+    version = catalog.version_in_force(data.procedure_code)
+    if version is None:
+        raise Invalid(
+            _("There is no procedure in force with code %(code)s.") % {"code": data.procedure_code}, "procedure"
+        )
+    applicant = _clean_applicant(data.applicant)
+    uploads = _clean_uploads(data.documents)
+    if data.fees_collected < 0:
+        raise Invalid(_("Fees cannot be negative."), "fees_collected")
+    if data.return_method not in ReturnMethod.values:
+        raise Invalid(_("Choose how the result is returned."), "return_method")
+    if data.return_method == ReturnMethod.POST and not nfc(data.return_address):
+        raise Invalid(_("Enter the address to post the result to."), "return_address")
+    if outcome != "receive" and not (nfc(reasons) or list(items)):
+        raise Invalid(_("Write the reasons, or list the missing items."), "reasons")
+    now = clock.now()
+    with transaction.atomic():
+        resolving = _resolving_agency(version, centre, data.resolving_agency_id)
+        returning = centre
+        if data.returning_agency_id:
+            returning = Agency.objects.filter(pk=data.returning_agency_id, kind__in=Agency.CENTRE_KINDS).first()
+            if returning is None:
+                raise Invalid(_("The result can be returned at a service centre only."), "returning_agency")
+        dossier = Dossier(
+            procedure_version=version,
+            channel=data.channel,
+            status="",
+            receiving_agency=centre,
+            resolving_agency=resolving,
+            returning_agency=returning,
+            return_method=data.return_method,
+            return_address=nfc(data.return_address),
+            applicant_kind=applicant.kind,
+            applicant_name=applicant.name,
+            applicant_id_number=applicant.id_number,
+            applicant_birth_date=applicant.birth_date,
+            applicant_address=applicant.address,
+            applicant_phone=applicant.phone,
+            applicant_email=applicant.email,
+            representative_name=applicant.representative_name,
+            representative_id_number=applicant.representative_id_number,
+            search_text=" " + fold(applicant.name),
+            sets=max(1, data.sets),
+            fees_collected=data.fees_collected,
+            note=data.note,
+            submitted_at=now,
+            created_by=actor,
+        )
+        dossier.status = transition.target
+        if outcome == "receive":
+            _accept(dossier, actor, now, centre, before="")
+        else:
+            dossier.finished_at = now if outcome == "refuse" else None
+            dossier.reception_supplement_requested = outcome == "supplement"
+            dossier.save()
+            if outcome == "supplement":
+                _open_suspension(dossier, actor, now, reasons, items, at_reception=True)
+            _event(dossier, action, actor, at=now, agency=centre, note=nfc(reasons), data={"items": list(items)})
+        _store_documents(dossier, uploads, "reception")
+    return dossier
+
+
+def _accept(dossier: Dossier, actor, now: dt.datetime, centre: Agency, *, before: str) -> None:
+    """Give the dossier its code, its clock, its appointment and its steps (outcome 1, Form 01)."""
+    version = dossier.procedure_version
+    calendar = calendar_of(dossier.resolving_agency)
+    dossier.status = Status.RECEIVED
+    dossier.received_at = now
+    dossier.code = next_code(dossier.resolving_agency, timezone.localdate(now))
+    dossier.clock_started_at = now
+    amount, unit = _limit(version)
+    paper = dossier.channel != Channel.ONLINE
+    dossier.due_at = calendar.due(now, amount, unit, paper=paper)
+    dossier.original_due_at = dossier.index_due_at = dossier.due_at
+    if dossier.pk:
+        _save(dossier, "status", "received_at", "code", "clock_started_at", "due_at", "original_due_at", "index_due_at")
+    else:
+        dossier.save()
+    _create_steps(dossier, calendar, calendar.clock_start(now, paper=paper), now)
+    _event(dossier, "receive", actor, at=now, before=before, agency=centre, to_agency=dossier.resolving_agency)
+
+
+def _create_steps(dossier: Dossier, calendar: WorkCalendar, start: int, now: dt.datetime) -> None:
+    version = dossier.procedure_version
+    template = catalog.process_for(version, dossier.resolving_agency)
+    if template is not None:
+        steps = list(template.steps.all())
+    else:
+        amount, _unit = _limit(version)
+        total = Decimal(8) if Unit(version.time_limit_unit) is Unit.SAME_DAY else Decimal(str(amount))
+        steps = [
+            ProcessStep(
+                stage=1,
+                name="Tiếp nhận, chuyển hồ sơ",
+                role="receptionist",
+                agency_role="receiving_centre",
+                share=total * Decimal("0.05"),
+            ),
+            ProcessStep(
+                stage=2, name="Thẩm định", role="specialist", agency_role="resolving", share=total * Decimal("0.7")
+            ),
+            ProcessStep(
+                stage=3, name="Phê duyệt", role="leader", agency_role="resolving", share=total * Decimal("0.2")
+            ),
+            ProcessStep(
+                stage=4,
+                name="Trả kết quả",
+                role="receptionist",
+                agency_role="receiving_centre",
+                share=total * Decimal("0.05"),
+            ),
+        ]
+    last_stage = max(s.stage for s in steps)
+    resolving_seen = False
+    positions = _step_positions(calendar, start, version, steps)
+    first_stage = min(s.stage for s in steps)
+    rows = []
+    for position, (step, due) in enumerate(zip(steps, positions, strict=True)):
+        if step.agency_role == "receiving_centre":
+            # A centre step after the resolving agency's work is the return of the result.
+            agency = (
+                dossier.returning_agency if resolving_seen and step.stage == last_stage else dossier.receiving_agency
+            )
+        elif step.agency_role == "coordinating":
+            agency = step.coordinating_agency or dossier.resolving_agency
+        else:
+            agency = dossier.resolving_agency
+            resolving_seen = True
+        active = step.stage == first_stage
+        rows.append(
+            DossierStep(
+                dossier=dossier,
+                stage=step.stage,
+                position=position,
+                name=step.name,
+                role=step.role,
+                agency=agency,
+                share=step.share,
+                state=DossierStep.State.ACTIVE if active else DossierStep.State.WAITING,
+                started_at=now if active else None,
+                due_at=min(calendar.instant(due), dossier.due_at),
+            )
+        )
+    DossierStep.objects.bulk_create(rows)
+
+
+def submit_online(version_code: str, centre: Agency, applicant: Applicant, documents=(), **options) -> Dossier:
+    """An online dossier: technical acknowledgement now, official acceptance within 8 working hours."""
+    version = catalog.version_in_force(version_code)
+    if version is None:
+        raise Invalid(_("There is no procedure in force with code %(code)s.") % {"code": version_code}, "procedure")
+    if "online" not in version.channels:
+        raise Invalid(_("This procedure cannot be submitted online."), "procedure")
+    applicant = _clean_applicant(applicant)
+    uploads = _clean_uploads(list(documents))
+    now = clock.now()
+    with transaction.atomic():
+        resolving = _resolving_agency(version, centre, options.get("resolving_agency_id"))
+        calendar = calendar_of(centre)
+        acceptance = calendar.add(calendar.position(now), settings.MOTCUA_ONLINE_ACCEPTANCE_HOURS, Unit.WORKING_HOURS)
+        dossier = Dossier.objects.create(
+            procedure_version=version,
+            channel=options.get("channel", Channel.ONLINE),
+            status=Status.SUBMITTED,
+            receiving_agency=centre,
+            resolving_agency=resolving,
+            returning_agency=centre,
+            return_method=options.get("return_method", ReturnMethod.ONLINE),
+            return_address=nfc(options.get("return_address", "")),
+            applicant_kind=applicant.kind,
+            applicant_name=applicant.name,
+            applicant_id_number=applicant.id_number,
+            applicant_birth_date=applicant.birth_date,
+            applicant_address=applicant.address,
+            applicant_phone=applicant.phone,
+            applicant_email=applicant.email,
+            representative_name=applicant.representative_name,
+            representative_id_number=applicant.representative_id_number,
+            search_text=" " + fold(applicant.name),
+            submitted_at=now,
+            acceptance_due_at=calendar.instant(acceptance),
+        )
+        _store_documents(dossier, uploads, "reception")
+        _event(dossier, "submit", None, at=now, agency=centre, actor_name=applicant.name)
+    return dossier
+
+
+# -- transitions on an existing dossier -----------------------------------------------------------
+
+
+def _active_step_for(dossier: Dossier, actor, roles: Iterable[str], step_id: int | None = None) -> DossierStep:
+    steps = dossier.steps.select_for_update().filter(state=DossierStep.State.ACTIVE, role__in=list(roles))
+    if step_id:
+        steps = steps.filter(pk=step_id)
+    for step in steps.select_related("agency"):
+        if holds_role(actor, [step.role], step.agency) and (step.assignee_id in (None, actor.pk)):
+            return step
+    raise Conflict(_("No step of this dossier is waiting for you (it may have been handed over already)."))
+
+
+def _agency_for(where: Where, dossier: Dossier) -> Agency:
+    return {
+        Where.RECEIVING: dossier.receiving_agency,
+        Where.RESOLVING: dossier.resolving_agency,
+        Where.RETURNING: dossier.returning_agency,
+    }.get(where, dossier.resolving_agency)
+
+
+def _finish_step(step: DossierStep, actor, now: dt.datetime) -> None:
+    step.state = DossierStep.State.DONE
+    step.finished_at = now
+    step.finished_by = actor
+    step.timing = _timing(now, step.due_at)
+    step.save(update_fields=["state", "finished_at", "finished_by", "timing"])
+
+
+def _activate_next_stage(dossier: Dossier, now: dt.datetime) -> list[DossierStep]:
+    if dossier.steps.filter(state=DossierStep.State.ACTIVE).exists():
+        return []
+    waiting = list(dossier.steps.filter(state=DossierStep.State.WAITING).order_by("stage", "position"))
+    if not waiting:
+        return []
+    stage = waiting[0].stage
+    started = [s for s in waiting if s.stage == stage]
+    DossierStep.objects.filter(pk__in=[s.pk for s in started]).update(state=DossierStep.State.ACTIVE, started_at=now)
+    return started
+
+
+@transaction.atomic
+def complete_step(dossier_id: int, actor, *, note: str = "", step_id: int | None = None, revision: int | None = None):
+    """Finish the actor's active step and hand the dossier to the next stage (hand-over event)."""
+    dossier = _lock(dossier_id, revision)
+    transition = _transition("complete_step", dossier)
+    step = _active_step_for(dossier, actor, transition.roles, step_id)
+    now = clock.now()
+    _finish_step(step, actor, now)
+    following = _activate_next_stage(dossier, now)
+    before = dossier.status
+    if dossier.status != Status.IN_PROGRESS:
+        dossier.status = Status.IN_PROGRESS
+        _save(dossier, "status")
+    else:
+        _save(dossier)
+    _event(
+        dossier,
+        "complete_step",
+        actor,
+        at=now,
+        before=before,
+        agency=step.agency,
+        to_agency=following[0].agency if following else None,
+        step=step,
+        timing=step.timing,
+        note=nfc(note),
+        data={"next": [s.name for s in following]},
+    )
+    return dossier
+
+
+@transaction.atomic
+def assign(dossier_id: int, actor, specialist, *, revision: int | None = None):
+    """A leader assigns the active specialist step of his agency to one specialist."""
+    dossier = _lock(dossier_id, revision)
+    _transition("assign", dossier)
+    steps = dossier.steps.select_for_update().filter(state=DossierStep.State.ACTIVE, role="specialist")
+    step = next((s for s in steps.select_related("agency") if holds_role(actor, ["leader"], s.agency)), None)
+    if step is None:
+        raise Conflict(_("No specialist step of your agency is active on this dossier."))
+    if not holds_role(specialist, ["specialist"], step.agency):
+        raise Invalid(
+            _("%(name)s is not a specialist of %(agency)s.") % {"name": specialist, "agency": step.agency.name}
+        )
+    step.assignee = specialist
+    step.save(update_fields=["assignee"])
+    _save(dossier)
+    _event(
+        dossier,
+        "assign",
+        actor,
+        at=clock.now(),
+        before=dossier.status,
+        agency=step.agency,
+        step=step,
+        data={"assignee": specialist.get_full_name() or specialist.username},
+    )
+    return dossier
+
+
+def _open_suspension(dossier, actor, now, reasons, items, *, at_reception: bool) -> Suspension:
+    calendar = calendar_of(dossier.receiving_agency)
+    wait = dossier.procedure_version.supplement_wait_days
+    deadline = calendar.instant(calendar.add(calendar.position(now), wait, Unit.WORKING_DAYS))
+    return Suspension.objects.create(
+        dossier=dossier,
+        started_at=now,
+        deadline_at=deadline,
+        items=[nfc(str(i)) for i in items if str(i).strip()],
+        reason=nfc(reasons),
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        at_reception=at_reception,
+    )
+
+
+@transaction.atomic
+def request_supplement(dossier_id: int, actor, *, items: Sequence[str], reasons: str, revision: int | None = None):
+    """The resolving agency asks for a supplement (within 3 working days of receipt); the clock pauses."""
+    dossier = _lock(dossier_id, revision)
+    transition = _transition("request_supplement", dossier)
+    _check_actor(transition, dossier, actor, dossier.resolving_agency)
+    items = [i for i in items if str(i).strip()]
+    if not items:
+        raise Invalid(_("List every missing item."), "items")
+    now = clock.now()
+    calendar = calendar_of(dossier.resolving_agency)
+    limit_days = settings.MOTCUA_SUPPLEMENT_REQUEST_DAYS
+    if calendar.working_seconds_between(dossier.received_at, now) > limit_days * calendar.day_seconds:
+        raise Conflict(
+            _("A supplement may only be asked within %(days)s working days of receipt.") % {"days": limit_days}
+        )
+    before = dossier.status
+    dossier.status = Status.SUPPLEMENT_REQUESTED
+    dossier.supplement_requests += 1
+    _save(dossier, "status", "supplement_requests")
+    suspension = _open_suspension(dossier, actor, now, reasons, items, at_reception=False)
+    _event(
+        dossier,
+        "request_supplement",
+        actor,
+        at=now,
+        before=before,
+        agency=dossier.resolving_agency,
+        note=suspension.reason,
+        data={"items": suspension.items, "deadline": suspension.deadline_at.isoformat()},
+    )
+    return dossier
+
+
+@transaction.atomic
+def supplement(dossier_id: int, actor, *, documents: Sequence[Upload] = (), note: str = "", revision=None):
+    """The applicant brings (or uploads) what was asked. After acceptance the time limit restarts in
+    law, while the index only deducts the waiting time; both due times are kept."""
+    dossier = _lock(dossier_id, revision)
+    transition = _transition("supplement", dossier)
+    if actor is not None:
+        _check_actor(transition, dossier, actor, dossier.receiving_agency)
+    uploads = _clean_uploads(list(documents))
+    now = clock.now()
+    suspension = dossier.suspensions.select_for_update().filter(ended_at__isnull=True).order_by("-started_at").first()
+    if suspension:
+        suspension.ended_at = now
+        suspension.save(update_fields=["ended_at"])
+    before = dossier.status
+    dossier.status = Status.SUPPLEMENTED
+    fields = ["status"]
+    if dossier.received_at and suspension and not suspension.at_reception:
+        calendar = calendar_of(dossier.resolving_agency)
+        amount, unit = _limit(dossier.procedure_version)
+        paper = dossier.channel != Channel.ONLINE
+        dossier.clock_started_at = now
+        dossier.due_at = calendar.due(now, amount, unit, paper=paper)
+        pauses = [(s.started_at, s.ended_at) for s in dossier.suspensions.filter(at_reception=False)]
+        dossier.index_due_at = calendar.due(dossier.received_at, amount, unit, paper=paper, suspensions=pauses)
+        fields += ["clock_started_at", "due_at", "index_due_at"]
+        _reschedule_steps(dossier, calendar, calendar.clock_start(now, paper=paper))
+    _save(dossier, *fields)
+    _store_documents(dossier, uploads, "supplement")
+    _event(dossier, "supplement", actor, at=now, before=before, agency=dossier.receiving_agency, note=nfc(note))
+    return dossier
+
+
+def _reschedule_steps(dossier: Dossier, calendar: WorkCalendar, start: int) -> None:
+    """After the legal restart, the steps not yet done are due again from the new clock start."""
+    steps = list(dossier.steps.order_by("stage", "position"))
+    positions = _step_positions(calendar, start, dossier.procedure_version, steps)
+    for step, due in zip(steps, positions, strict=True):
+        if step.state in (DossierStep.State.WAITING, DossierStep.State.ACTIVE):
+            step.due_at = min(calendar.instant(due), dossier.due_at)
+            step.save(update_fields=["due_at"])
+
+
+@transaction.atomic
+def receive_existing(dossier_id: int, actor, *, revision: int | None = None):
+    """Accept a dossier waiting in the reception queue (online, or supplemented after Form 02)."""
+    dossier = _lock(dossier_id, revision)
+    transition = _transition("receive", dossier)
+    _check_actor(transition, dossier, actor, dossier.receiving_agency)
+    if dossier.status == Status.SUPPLEMENT_REQUESTED and not dossier.reception_supplement_requested:
+        raise Conflict(_("This dossier is waiting for a supplement after acceptance; record the supplement instead."))
+    now = clock.now()
+    before = dossier.status
+    open_pause = dossier.suspensions.filter(ended_at__isnull=True, at_reception=True).first()
+    if open_pause:
+        open_pause.ended_at = now
+        open_pause.save(update_fields=["ended_at"])
+    _accept(dossier, actor, now, dossier.receiving_agency, before=before)
+    return dossier
+
+
+@transaction.atomic
+def request_supplement_at_reception(dossier_id: int, actor, *, items: Sequence[str], reasons: str, revision=None):
+    """Form 02 for an online dossier in the reception queue: every missing item, only once."""
+    dossier = _lock(dossier_id, revision)
+    transition = _transition("request_supplement_at_reception", dossier)
+    _check_actor(transition, dossier, actor, dossier.receiving_agency)
+    if dossier.reception_supplement_requested:
+        raise Conflict(_("A supplement can be asked only once at reception."))
+    items = [i for i in items if str(i).strip()]
+    if not items:
+        raise Invalid(_("List every missing item."), "items")
+    now = clock.now()
+    before = dossier.status
+    dossier.status = Status.SUPPLEMENT_REQUESTED
+    dossier.reception_supplement_requested = True
+    _save(dossier, "status", "reception_supplement_requested")
+    _open_suspension(dossier, actor, now, reasons, items, at_reception=True)
+    _event(
+        dossier,
+        "request_supplement_at_reception",
+        actor,
+        at=now,
+        before=before,
+        agency=dossier.receiving_agency,
+        note=nfc(reasons),
+        data={"items": items},
+    )
+    return dossier
+
+
+def _finish(dossier_id, actor, action, *, reasons: str, revision, agency_of: Where, require_reasons=True):
+    dossier = _lock(dossier_id, revision)
+    transition = _transition(action, dossier)
+    agency = _agency_for(agency_of, dossier)
+    if transition.where is Where.ANY_OF_DOSSIER and actor is not None:
+        if not (
+            holds_role(actor, transition.roles, dossier.receiving_agency)
+            or holds_role(actor, transition.roles, dossier.resolving_agency)
+        ):
+            raise NotAllowed(_("You are not an officer of this dossier's agencies."))
+    elif actor is not None or transition.where is Where.SYSTEM:
+        _check_actor(transition, dossier, actor, agency)
+    if require_reasons and not nfc(reasons or ""):
+        raise Invalid(_("Write the reasons."), "reasons")
+    now = clock.now()
+    before = dossier.status
+    dossier.status = transition.target
+    dossier.finished_at = now
+    _save(dossier, "status", "finished_at")
+    dossier.steps.filter(state__in=[DossierStep.State.ACTIVE, DossierStep.State.WAITING]).update(
+        state=DossierStep.State.SKIPPED
+    )
+    dossier.suspensions.filter(ended_at__isnull=True).update(ended_at=now)
+    _event(dossier, action, actor, at=now, before=before, agency=agency, note=nfc(reasons or ""))
+    return dossier
+
+
+@transaction.atomic
+def refuse_at_reception(dossier_id: int, actor, *, reasons: str, revision=None):
+    """Form 03 for a dossier in the reception queue."""
+    return _finish(
+        dossier_id, actor, "refuse_at_reception", reasons=reasons, revision=revision, agency_of=Where.RECEIVING
+    )
+
+
+@transaction.atomic
+def refuse(dossier_id: int, actor, *, reasons: str, revision=None):
+    """Refusal after appraisal, with reasons, by a leader of the resolving agency."""
+    return _finish(dossier_id, actor, "refuse", reasons=reasons, revision=revision, agency_of=Where.RESOLVING)
+
+
+@transaction.atomic
+def withdraw(dossier_id: int, actor, *, reasons: str = "", revision=None):
+    """The applicant stops the procedure before a decision (Form 05)."""
+    return _finish(
+        dossier_id,
+        actor,
+        "withdraw",
+        reasons=reasons,
+        revision=revision,
+        agency_of=Where.ANY_OF_DOSSIER,
+        require_reasons=False,
+    )
+
+
+@transaction.atomic
+def close_unsupplemented(dossier_id: int):
+    """Closed by the system when the applicant did not supplement in time."""
+    return _finish(
+        dossier_id,
+        None,
+        "close_unsupplemented",
+        reasons=_("No supplement was received in time."),
+        revision=None,
+        agency_of=Where.RECEIVING,
+    )
+
+
+@transaction.atomic
+def approve(dossier_id: int, actor, *, note: str = "", revision=None):
+    """The leader approves (signs) the result: his step is done and the result waits to be returned."""
+    dossier = _lock(dossier_id, revision)
+    _transition("approve", dossier)
+    step = _active_step_for(dossier, actor, ["leader"])
+    now = clock.now()
+    _finish_step(step, actor, now)
+    # Whatever else was planned before the return is no longer needed once the result is signed.
+    remaining = list(dossier.steps.filter(state=DossierStep.State.WAITING).order_by("stage", "position"))
+    last_stage = remaining[-1].stage if remaining else None
+    to_skip = [s.pk for s in remaining if not (s.stage == last_stage and s.role == "receptionist")]
+    DossierStep.objects.filter(pk__in=to_skip).update(state=DossierStep.State.SKIPPED)
+    DossierStep.objects.filter(dossier=dossier, state=DossierStep.State.ACTIVE).update(state=DossierStep.State.SKIPPED)
+    following = _activate_next_stage(dossier, now)
+    before = dossier.status
+    dossier.status = Status.PROCESSED
+    dossier.processed_at = now
+    _save(dossier, "status", "processed_at")
+    _event(
+        dossier,
+        "approve",
+        actor,
+        at=now,
+        before=before,
+        agency=step.agency,
+        step=step,
+        timing=step.timing,
+        to_agency=following[0].agency if following else dossier.returning_agency,
+        note=nfc(note),
+    )
+    return dossier
+
+
+@transaction.atomic
+def notify_early_return(dossier_id: int, actor, *, revision=None):
+    dossier = _lock(dossier_id, revision)
+    transition = _transition("notify_early_return", dossier)
+    _check_actor(transition, dossier, actor, dossier.returning_agency)
+    _save(dossier)
+    _event(
+        dossier, "notify_early_return", actor, at=clock.now(), before=dossier.status, agency=dossier.returning_agency
+    )
+    return dossier
+
+
+@transaction.atomic
+def return_result(dossier_id: int, actor, *, note: str = "", revision=None):
+    dossier = _lock(dossier_id, revision)
+    transition = _transition("return_result", dossier)
+    _check_actor(transition, dossier, actor, dossier.returning_agency)
+    now = clock.now()
+    step = dossier.steps.select_for_update().filter(state=DossierStep.State.ACTIVE).first()
+    if step:
+        _finish_step(step, actor, now)
+    before = dossier.status
+    dossier.status = Status.RETURNED
+    dossier.finished_at = now
+    _save(dossier, "status", "finished_at")
+    _event(
+        dossier,
+        "return_result",
+        actor,
+        at=now,
+        before=before,
+        agency=dossier.returning_agency,
+        step=step,
+        timing=_timing(now, dossier.due_at),
+        note=nfc(note),
+    )
+    return dossier
+
+
+@transaction.atomic
+def extend(dossier_id: int, actor, *, new_due_at: dt.datetime, reason: str, revision=None):
+    """Form 04: apology and a new return date, at least one working day before the due time, once."""
+    dossier = _lock(dossier_id, revision)
+    transition = _transition("extend", dossier)
+    _check_actor(transition, dossier, actor, dossier.resolving_agency)
+    if not nfc(reason or ""):
+        raise Invalid(_("Write the reason for the delay."), "reason")
+    if Extension.objects.filter(dossier=dossier).exists():
+        raise Conflict(_("A new return date may be set only once."))
+    now = clock.now()
+    calendar = calendar_of(dossier.resolving_agency)
+    if calendar.working_seconds_between(now, dossier.due_at) < calendar.day_seconds:
+        raise Conflict(_("The apology and new date must be issued at least one working day before the due time."))
+    if new_due_at <= dossier.due_at:
+        raise Invalid(_("The new return date must be later than the current one."), "new_due_at")
+    try:
+        with transaction.atomic():
+            Extension.objects.create(
+                dossier=dossier,
+                old_due_at=dossier.due_at,
+                new_due_at=new_due_at,
+                reason=nfc(reason),
+                issued_by=actor,
+                issued_at=now,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("A new return date may be set only once.")) from exc
+    old = dossier.due_at
+    dossier.due_at = new_due_at
+    _save(dossier, "due_at")
+    _event(
+        dossier,
+        "extend",
+        actor,
+        at=now,
+        before=dossier.status,
+        agency=dossier.resolving_agency,
+        note=nfc(reason),
+        data={"old_due_at": old.isoformat(), "new_due_at": new_due_at.isoformat()},
+    )
+    return dossier
+
+
+# -- periodic work ------------------------------------------------------------------------------
+
+
+def close_expired_suspensions(now: dt.datetime | None = None) -> int:
+    """Close every dossier whose applicant did not supplement by the deadline."""
+    now = now or clock.now()
+    ids = list(
+        Dossier.objects.filter(
+            Exists(Suspension.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True, deadline_at__lt=now)),
+            status=Status.SUPPLEMENT_REQUESTED,
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for dossier_id in ids:
+        try:
+            close_unsupplemented(dossier_id)
+        except ActionError:
+            continue  # someone recorded the supplement meanwhile
+    return len(ids)
+
+
+def is_open(dossier: Dossier) -> bool:
+    return Status(dossier.status) in OPEN
