@@ -268,3 +268,29 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class Alert(models.Model):
+    """A warning to an officer (and his leader) that a step or dossier is nearly due or overdue."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due within a working day")
+        OVERDUE = "overdue", _("Overdue")
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="alerts")
+    step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "step", "kind"], name="one_alert_per_step_and_kind"),
+        ]
+        indexes = [models.Index(fields=["officer", "created_at"], name="alert_unseen", condition=models.Q(seen_at=None))]
+
+    def __str__(self) -> str:
+        return f"{self.officer} — {self.dossier} — {self.kind}"
