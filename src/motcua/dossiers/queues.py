@@ -139,12 +139,13 @@ def queue(user, name: str, *, q: str = "", after: tuple | None = None, limit: in
     columns = STEP_COLUMNS if per_step else DOSSIER_COLUMNS
     page = list(rows.order_by(key, tie).values(*columns)[: max(1, min(limit, 200))])
     if per_step:
+        # Step rows carry the step's own id and due time beside the dossier's columns.
         for row in page:
-            for column in DOSSIER_COLUMNS:
-                row[column if column != "id" else "dossier_id"] = row.pop(f"dossier__{column}")
             row["step_id"] = row.pop("id")
             row["step_due_at"] = row.pop("due_at")
-            row["due_at"] = row.get("dossier__due_at", row["step_due_at"])
+            row["step_name"] = row.pop("name")
+            for column in DOSSIER_COLUMNS:
+                row["dossier_id" if column == "id" else column] = row.pop(f"dossier__{column}")
     return page
 
 
