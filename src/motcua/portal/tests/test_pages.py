@@ -62,3 +62,11 @@ def test_english_is_available():
     with translation.override("vi"):
         assert translation.gettext("Larger text") == "Chữ lớn"
         assert translation.gettext("Procedure catalogue") == "Danh mục thủ tục hành chính"
+
+
+@pytest.mark.django_db
+def test_vietnamese_first_whatever_the_browser_asks(client, small_catalog):
+    english_phone = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "Tìm thủ tục hành chính" in english_phone
+    client.cookies["django_language"] = "en"
+    assert "Find an administrative procedure" in client.get("/").content.decode()
