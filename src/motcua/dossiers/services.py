@@ -436,7 +436,19 @@ def _accept(dossier: Dossier, actor, now: dt.datetime, centre: Agency, *, before
     else:
         dossier.save()
     _create_steps(dossier, calendar, calendar.clock_start(now, paper=paper), now)
-    _event(dossier, "receive", actor, at=now, before=before, agency=centre, to_agency=dossier.resolving_agency)
+    # An online dossier must be accepted (or sent back) within 8 working hours; the control slip
+    # keeps whether that was met, for the statistics.
+    timing = _timing(now, dossier.acceptance_due_at) if dossier.acceptance_due_at else ""
+    _event(
+        dossier,
+        "receive",
+        actor,
+        at=now,
+        before=before,
+        agency=centre,
+        to_agency=dossier.resolving_agency,
+        timing=timing,
+    )
 
 
 def _create_steps(dossier: Dossier, calendar: WorkCalendar, start: int, now: dt.datetime) -> None:

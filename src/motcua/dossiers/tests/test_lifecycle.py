@@ -208,3 +208,22 @@ def test_control_slip_events_cannot_be_changed_or_deleted(receive):
     with pytest.raises(DatabaseError), transaction.atomic():
         Event.objects.filter(pk=event.pk).delete()
     assert dossier.events.get().note == ""
+
+
+@pytest.mark.django_db
+def test_online_acceptance_after_8_working_hours_is_recorded_late(province, small_catalog, officers):
+    from motcua.dossiers.tests.conftest import person
+
+    dossier = act(at(2026, 1, 12, 9, 0), services.submit_online, "1.001193", province["thanh_sen_centre"], person())
+    act(at(2026, 1, 13, 10, 0), services.receive_existing, dossier.pk, officers["receptionist"])
+    assert Event.objects.get(dossier=dossier, action="receive").timing == "late"
+
+
+@pytest.mark.django_db
+def test_appointment_across_tet_and_a_swapped_saturday(receive, officers):
+    # 15 working days from Tuesday 10/02/2026 09:00 for the building permit: 11–13/02 are three
+    # working days, Tết closes 16–20/02, then 23/02 onwards: days 4..15 end on Tuesday 10/03 09:00.
+    dossier = receive(code="1.013225", when=at(2026, 2, 10, 9, 0))
+    assert dossier.due_at == at(2026, 3, 10, 9, 0)
+    # Two working days from Friday 09/01/2026 09:00: the swapped Saturday 10/01 is the first.
+    assert receive(when=at(2026, 1, 9, 9, 0)).due_at == at(2026, 1, 12, 9, 0)
