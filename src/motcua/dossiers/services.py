@@ -563,9 +563,16 @@ def _active_step_for(dossier: Dossier, actor, roles: Iterable[str], step_id: int
     steps = dossier.steps.select_for_update().filter(state=DossierStep.State.ACTIVE, role__in=list(roles))
     if step_id:
         steps = steps.filter(pk=step_id)
-    for step in steps.select_related("agency"):
+    steps = list(steps.select_related("agency"))
+    for step in steps:
         if holds_role(actor, [step.role], step.agency) and (step.assignee_id in (None, actor.pk)):
             return step
+    if steps:
+        step = steps[0]
+        raise NotAllowed(
+            _("This step (%(step)s) belongs to %(agency)s; you hold no role for it there.")
+            % {"step": step.name, "agency": step.agency.name}
+        )
     raise Conflict(_("No step of this dossier is waiting for you (it may have been handed over already)."))
 
 

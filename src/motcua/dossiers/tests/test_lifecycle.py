@@ -48,7 +48,7 @@ def test_leader_of_another_commune_cannot_approve(receive, officers):
     dossier = receive()
     act(at(2026, 1, 12, 10, 0), services.complete_step, dossier.pk, officers["receptionist"])
     act(at(2026, 1, 12, 11, 0), services.complete_step, dossier.pk, officers["specialist"])
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.NotAllowed, match="Ủy ban nhân dân phường Thành Sen"):
         act(at(2026, 1, 12, 15, 0), services.approve, dossier.pk, officers["other_leader"])
     dossier.refresh_from_db()
     assert dossier.status == "in_progress"
