@@ -9,6 +9,8 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("can-bo/tai-chinh/", include("motcua.payments.backoffice_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]

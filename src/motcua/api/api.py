@@ -13,3 +13,5 @@ api = NinjaAPI(
 )
 api.add_router("/procedures", catalog_router, tags=["catalogue"])
 api.add_router("/agencies", agencies_router, tags=["agencies"])
+api.add_router("/dossiers", "motcua.dossiers.api.router", tags=["dossiers"])
+api.add_router("/payments", "motcua.payments.api.router", tags=["payments"])

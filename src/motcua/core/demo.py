@@ -152,8 +152,15 @@ def load_officers() -> None:
             Assignment.objects.get_or_create(officer=user, agency=agency, role=role)
 
 
-def load() -> dict[str, int]:
+def load(dossiers: int = 400) -> dict[str, int]:
+    """The demo province, its catalogue and officers; on an empty database, also `dossiers`
+    demo dossiers made through the services (see `demo_dossiers`)."""
+    from motcua.dossiers.models import Dossier
+
+    from .demo_dossiers import load_dossiers
+
     agencies = load_agencies()
     procedures = load_catalog(agencies)
     load_officers()
-    return {"agencies": Agency.objects.count(), "procedures_imported": procedures}
+    made = 0 if Dossier.objects.exists() else load_dossiers(dossiers)
+    return {"agencies": Agency.objects.count(), "procedures_imported": procedures, "dossiers": made}

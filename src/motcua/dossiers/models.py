@@ -106,6 +106,13 @@ class Dossier(models.Model):
             models.Index(fields=["returning_agency", "status", "due_at"], name="dossier_returning_queue"),
             models.Index(fields=["applicant_id_number"], name="dossier_applicant_id"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            # The waiting queue in order of receipt for officers of large scopes (a department, the
+            # province's inspectors): otherwise PostgreSQL walks the whole received_at index.
+            models.Index(
+                fields=["received_at", "id"],
+                name="dossier_waiting_queue",
+                condition=models.Q(status="supplement_requested"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -290,7 +297,9 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["officer", "step", "kind"], name="one_alert_per_step_and_kind"),
         ]
-        indexes = [models.Index(fields=["officer", "created_at"], name="alert_unseen", condition=models.Q(seen_at=None))]
+        indexes = [
+            models.Index(fields=["officer", "created_at"], name="alert_unseen", condition=models.Q(seen_at=None))
+        ]
 
     def __str__(self) -> str:
         return f"{self.officer} — {self.dossier} — {self.kind}"

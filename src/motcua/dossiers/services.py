@@ -17,16 +17,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency, Assignment
 from motcua.agencies.services import schedule_for
 from motcua.catalog import services as catalog
-from motcua.catalog.models import ProcedureVersion, ProcessStep
+from motcua.catalog.models import ProcedureVersion, ProcessStep, ProcessTemplate
 from motcua.core import clock
+from motcua.core.people import full_name
 from motcua.core.text import fold, nfc
+from motcua.payments import services as payments
 from motcua.workdays.calendar import VN_TZ, Unit, WorkCalendar
 from motcua.workdays.services import calendar_for
 
@@ -146,6 +148,11 @@ def _check_actor(transition: Transition, dossier: Dossier | None, actor, agency:
 # -- time ---------------------------------------------------------------------------------------
 
 
+def is_paper(channel: str) -> bool:
+    """Paper dossiers (at a counter, by post) follow the 15:00 cut-off; online and VNeID ones do not."""
+    return channel in (Channel.IN_PERSON, Channel.POSTAL)
+
+
 def calendar_of(agency: Agency) -> WorkCalendar:
     return calendar_for(schedule_for(agency))
 
@@ -213,7 +220,7 @@ def _event(dossier: Dossier, action: str, actor, *, at, before: str = "", agency
         from_status=before or "",
         to_status=dossier.status,
         actor=officer,
-        actor_name=(officer.get_full_name() or officer.username) if officer else actor_name,
+        actor_name=full_name(officer) if officer else actor_name,
         agency=agency,
         **extra,
     )
@@ -304,6 +311,7 @@ def _clean_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str]]:
 
 
 def _store_documents(dossier: Dossier, uploads: list[tuple[Upload, str]], stage: str) -> None:
+    documents = []
     for upload, content_type in uploads:
         document = DossierDocument(
             dossier=dossier,
@@ -319,10 +327,12 @@ def _store_documents(dossier: Dossier, uploads: list[tuple[Upload, str]], stage:
         if upload.content:
             extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
             document.file.save(f"{document.sha256[:16]}.{extension}", ContentFile(upload.content), save=False)
-        document.save()
+        documents.append(document)
+    DossierDocument.objects.bulk_create(documents)
 
 
-def _resolving_agency(version: ProcedureVersion, centre: Agency, chosen_id: int | None) -> Agency:
+def default_resolving_agency(version: ProcedureVersion, centre: Agency, chosen_id: int | None = None) -> Agency:
+    """The agency that resolves a dossier received at `centre` (or the one chosen, if it may)."""
     candidates = Agency.objects.filter(
         procedureagency__procedure=version.procedure, procedureagency__role="resolving", is_active=True
     )
@@ -334,7 +344,10 @@ def _resolving_agency(version: ProcedureVersion, centre: Agency, chosen_id: int 
     # The commune's own People's Committee when the centre belongs to one that resolves it;
     # otherwise the first resolving agency (a provincial department).
     own = candidates.filter(pk__in=[int(p) for p in centre.path.strip("/").split("/")]).order_by("-path").first()
-    agency = own or candidates.order_by("path").first()
+    # Otherwise a provincial agency before any commune: a commune's dossier received elsewhere
+    # (phi địa giới) names its commune explicitly.
+    agency = own or candidates.exclude(kind__in=Agency.COMMUNE_KINDS).order_by("path").first()
+    agency = agency or candidates.order_by("path").first()
     if agency is None:
         raise Invalid(_("No agency of this province resolves this procedure yet."), "procedure")
     return agency
@@ -357,7 +370,7 @@ def receive_at_counter(actor, centre: Agency, data: Reception, outcome: str, *, 
         raise Invalid(_("Dossiers are received at a service centre."), "centre")
     transition = _transition(action, None)
     _check_actor(transition, None, actor, centre)
-    version = catalog.version_in_force(data.procedure_code)
+    version = _version_for_reception(data.procedure_code)
     if version is None:
         raise Invalid(
             _("There is no procedure in force with code %(code)s.") % {"code": data.procedure_code}, "procedure"
@@ -374,7 +387,7 @@ def receive_at_counter(actor, centre: Agency, data: Reception, outcome: str, *, 
         raise Invalid(_("Write the reasons, or list the missing items."), "reasons")
     now = clock.now()
     with transaction.atomic():
-        resolving = _resolving_agency(version, centre, data.resolving_agency_id)
+        resolving = default_resolving_agency(version, centre, data.resolving_agency_id)
         returning = centre
         if data.returning_agency_id:
             returning = Agency.objects.filter(pk=data.returning_agency_id, kind__in=Agency.CENTRE_KINDS).first()
@@ -419,6 +432,50 @@ def receive_at_counter(actor, centre: Agency, data: Reception, outcome: str, *, 
     return dossier
 
 
+def _version_for_reception(code: str) -> ProcedureVersion | None:
+    """The version in force, without what only its public page needs (documents, fees)."""
+    on = timezone.localdate(clock.now())
+    return (
+        ProcedureVersion.objects.filter(catalog.in_force(on), procedure__code=code).select_related("procedure").first()
+    )
+
+
+def _process_steps(version: ProcedureVersion, agency: Agency) -> list[ProcessStep] | None:
+    """The steps of the agency's own process where the procedure allows one, else of the model
+    process (as `catalog.process_for` chooses), in one statement; None without any process."""
+    templates = Q(agency__isnull=True)
+    if version.procedure.allow_agency_override:
+        templates |= Q(agency=agency)
+    rows = list(
+        ProcessTemplate.objects.filter(templates, version=version).values_list(
+            "agency_id",
+            "steps__stage",
+            "steps__position",
+            "steps__name",
+            "steps__role",
+            "steps__agency_role",
+            "steps__coordinating_agency_id",
+            "steps__share",
+        )
+    )
+    if not rows:
+        return None
+    own = any(row[0] is not None for row in rows)
+    chosen = sorted((row for row in rows if (row[0] is not None) == own and row[1] is not None), key=lambda r: r[1:3])
+    return [
+        ProcessStep(
+            stage=stage,
+            position=position,
+            name=name,
+            role=role,
+            agency_role=agency_role,
+            coordinating_agency_id=coordinating,
+            share=share,
+        )
+        for _agency, stage, position, name, role, agency_role, coordinating, share in chosen
+    ]
+
+
 def _accept(dossier: Dossier, actor, now: dt.datetime, centre: Agency, *, before: str) -> None:
     """Give the dossier its code, its clock, its appointment and its steps (outcome 1, Form 01)."""
     version = dossier.procedure_version
@@ -426,16 +483,20 @@ def _accept(dossier: Dossier, actor, now: dt.datetime, centre: Agency, *, before
     dossier.status = Status.RECEIVED
     dossier.received_at = now
     dossier.code = next_code(dossier.resolving_agency, timezone.localdate(now))
-    dossier.clock_started_at = now
+    # Where the procedure counts its time limit from payment and fees are due, the clock (and the
+    # steps' due times) wait for the payment: see start_clock.
+    waits = payments.clock_waits(dossier, now)
+    dossier.clock_started_at = None if waits else now
     amount, unit = _limit(version)
-    paper = dossier.channel != Channel.ONLINE
-    dossier.due_at = calendar.due(now, amount, unit, paper=paper)
+    paper = is_paper(dossier.channel)
+    dossier.due_at = None if waits else calendar.due(now, amount, unit, paper=paper)
     dossier.original_due_at = dossier.index_due_at = dossier.due_at
     if dossier.pk:
         _save(dossier, "status", "received_at", "code", "clock_started_at", "due_at", "original_due_at", "index_due_at")
     else:
         dossier.save()
     _create_steps(dossier, calendar, calendar.clock_start(now, paper=paper), now)
+    payments.open_invoice_on_commit(dossier, actor=actor, at=now)
     # An online dossier must be accepted (or sent back) within 8 working hours; the control slip
     # keeps whether that was met, for the statistics.
     timing = _timing(now, dossier.acceptance_due_at) if dossier.acceptance_due_at else ""
@@ -453,10 +514,8 @@ def _accept(dossier: Dossier, actor, now: dt.datetime, centre: Agency, *, before
 
 def _create_steps(dossier: Dossier, calendar: WorkCalendar, start: int, now: dt.datetime) -> None:
     version = dossier.procedure_version
-    template = catalog.process_for(version, dossier.resolving_agency)
-    if template is not None:
-        steps = list(template.steps.all())
-    else:
+    steps = _process_steps(version, dossier.resolving_agency)
+    if not steps:
         amount, _unit = _limit(version)
         total = Decimal(8) if Unit(version.time_limit_unit) is Unit.SAME_DAY else Decimal(str(amount))
         steps = [
@@ -509,7 +568,7 @@ def _create_steps(dossier: Dossier, calendar: WorkCalendar, start: int, now: dt.
                 share=step.share,
                 state=DossierStep.State.ACTIVE if active else DossierStep.State.WAITING,
                 started_at=now if active else None,
-                due_at=min(calendar.instant(due), dossier.due_at),
+                due_at=min(calendar.instant(due), dossier.due_at) if dossier.due_at else None,
             )
         )
     DossierStep.objects.bulk_create(rows)
@@ -517,7 +576,7 @@ def _create_steps(dossier: Dossier, calendar: WorkCalendar, start: int, now: dt.
 
 def submit_online(version_code: str, centre: Agency, applicant: Applicant, documents=(), **options) -> Dossier:
     """An online dossier: technical acknowledgement now, official acceptance within 8 working hours."""
-    version = catalog.version_in_force(version_code)
+    version = _version_for_reception(version_code)
     if version is None:
         raise Invalid(_("There is no procedure in force with code %(code)s.") % {"code": version_code}, "procedure")
     if "online" not in version.channels:
@@ -526,7 +585,7 @@ def submit_online(version_code: str, centre: Agency, applicant: Applicant, docum
     uploads = _clean_uploads(list(documents))
     now = clock.now()
     with transaction.atomic():
-        resolving = _resolving_agency(version, centre, options.get("resolving_agency_id"))
+        resolving = default_resolving_agency(version, centre, options.get("resolving_agency_id"))
         calendar = calendar_of(centre)
         acceptance = calendar.add(calendar.position(now), settings.MOTCUA_ONLINE_ACCEPTANCE_HOURS, Unit.WORKING_HOURS)
         dossier = Dossier.objects.create(
@@ -659,7 +718,7 @@ def assign(dossier_id: int, actor, specialist, *, revision: int | None = None):
         before=dossier.status,
         agency=step.agency,
         step=step,
-        data={"assignee": specialist.get_full_name() or specialist.username},
+        data={"assignee": full_name(specialist)},
     )
     return dossier
 
@@ -733,7 +792,7 @@ def supplement(dossier_id: int, actor, *, documents: Sequence[Upload] = (), note
     if dossier.received_at and suspension and not suspension.at_reception:
         calendar = calendar_of(dossier.resolving_agency)
         amount, unit = _limit(dossier.procedure_version)
-        paper = dossier.channel != Channel.ONLINE
+        paper = is_paper(dossier.channel)
         dossier.clock_started_at = now
         dossier.due_at = calendar.due(now, amount, unit, paper=paper)
         pauses = [(s.started_at, s.ended_at) for s in dossier.suspensions.filter(at_reception=False)]
@@ -742,7 +801,16 @@ def supplement(dossier_id: int, actor, *, documents: Sequence[Upload] = (), note
         _reschedule_steps(dossier, calendar, calendar.clock_start(now, paper=paper))
     _save(dossier, *fields)
     _store_documents(dossier, uploads, "supplement")
-    _event(dossier, "supplement", actor, at=now, before=before, agency=dossier.receiving_agency, note=nfc(note))
+    _event(
+        dossier,
+        "supplement",
+        actor,
+        at=now,
+        before=before,
+        agency=dossier.receiving_agency,
+        note=nfc(note),
+        actor_name="" if actor else dossier.applicant_name,
+    )
     return dossier
 
 
@@ -756,13 +824,39 @@ def _reschedule_steps(dossier: Dossier, calendar: WorkCalendar, start: int) -> N
             step.save(update_fields=["due_at"])
 
 
+def start_clock(dossier_id: int, paid_at: dt.datetime, *, actor=None, note: str = "") -> None:
+    """The dossier's fees are paid (called by payments, in its transaction): the payment goes on the
+    control slip, and a dossier whose procedure counts its time limit from payment, accepted without
+    its clock, gets its clock, appointment and steps' due times from `paid_at`, as `_accept` gives
+    them. A dossier whose clock already runs is only read, not locked (callbacks must be cheap)."""
+    with transaction.atomic(savepoint=False):
+        row = Dossier.objects.filter(pk=dossier_id).values("status", "clock_started_at", "received_at").first()
+        if row is None:
+            raise Invalid(_("There is no such dossier."))
+        data = {"paid_at": paid_at.isoformat()}
+        waiting = row["clock_started_at"] is None and row["received_at"] and Status(row["status"]) in OPEN
+        dossier = _lock(dossier_id, None) if waiting else Dossier(pk=dossier_id, status=row["status"])
+        if waiting and dossier.clock_started_at is None:
+            calendar = calendar_of(dossier.resolving_agency)
+            amount, unit = _limit(dossier.procedure_version)
+            paper = is_paper(dossier.channel)
+            dossier.clock_started_at = paid_at
+            dossier.due_at = calendar.due(paid_at, amount, unit, paper=paper)
+            dossier.original_due_at = dossier.index_due_at = dossier.due_at
+            _save(dossier, "clock_started_at", "due_at", "original_due_at", "index_due_at")
+            _reschedule_steps(dossier, calendar, calendar.clock_start(paid_at, paper=paper))
+            data["due_at"] = dossier.due_at.isoformat()
+        _event(dossier, "pay", actor, at=min(paid_at, clock.now()), before=dossier.status, note=note, data=data)
+
+
 @transaction.atomic
 def receive_existing(dossier_id: int, actor, *, revision: int | None = None):
     """Accept a dossier waiting in the reception queue (online, or supplemented after Form 02)."""
     dossier = _lock(dossier_id, revision)
     transition = _transition("receive", dossier)
     _check_actor(transition, dossier, actor, dossier.receiving_agency)
-    if dossier.status == Status.SUPPLEMENT_REQUESTED and not dossier.reception_supplement_requested:
+    if dossier.code or (dossier.status == Status.SUPPLEMENT_REQUESTED and not dossier.reception_supplement_requested):
+        # Received already: a supplement after acceptance continues the dossier, it is not a new reception.
         raise Conflict(_("This dossier is waiting for a supplement after acceptance; record the supplement instead."))
     now = clock.now()
     before = dossier.status
@@ -827,6 +921,7 @@ def _finish(dossier_id, actor, action, *, reasons: str, revision, agency_of: Whe
         state=DossierStep.State.SKIPPED
     )
     dossier.suspensions.filter(ended_at__isnull=True).update(ended_at=now)
+    payments.dossier_closed_on_commit(dossier, actor=actor, action=action, at=now, reasons=nfc(reasons or ""))
     _event(dossier, action, actor, at=now, before=before, agency=agency, note=nfc(reasons or ""))
     return dossier
 
@@ -862,6 +957,9 @@ def withdraw(dossier_id: int, actor, *, reasons: str = "", revision=None):
 @transaction.atomic
 def close_unsupplemented(dossier_id: int):
     """Closed by the system when the applicant did not supplement in time."""
+    waiting = Suspension.objects.filter(dossier_id=dossier_id, ended_at__isnull=True).order_by("-started_at").first()
+    if waiting is None or waiting.deadline_at >= clock.now():
+        raise Conflict(_("The applicant still has time to supplement this dossier."))
     return _finish(
         dossier_id,
         None,

@@ -18,13 +18,15 @@ CACHE_SECONDS = 60
 _lock = threading.Lock()
 _cache: dict[Schedule, tuple[float, WorkCalendar]] = {}
 _rule: tuple[float, object] | None = None
+_default: tuple[float, Schedule] | None = None
 
 
 def clear_cache() -> None:
-    global _rule
+    global _rule, _default
     with _lock:
         _cache.clear()
         _rule = None
+        _default = None
 
 
 def _working_day_rule():
@@ -40,8 +42,13 @@ def _working_day_rule():
 
 
 def default_schedule() -> Schedule:
-    row = WorkingSchedule.objects.filter(is_default=True).first()
-    return row.as_schedule() if row else Schedule()
+    # Kept like the calendars: every due date needs it, and it changes once in years.
+    global _default
+    cached = _default
+    if cached is None or time.monotonic() - cached[0] > CACHE_SECONDS:
+        row = WorkingSchedule.objects.filter(is_default=True).first()
+        cached = _default = (time.monotonic(), row.as_schedule() if row else Schedule())
+    return cached[1]
 
 
 def calendar_for(schedule: Schedule | None = None) -> WorkCalendar:

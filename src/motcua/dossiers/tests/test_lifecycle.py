@@ -227,3 +227,21 @@ def test_appointment_across_tet_and_a_swapped_saturday(receive, officers):
     assert dossier.due_at == at(2026, 3, 10, 9, 0)
     # Two working days from Friday 09/01/2026 09:00: the swapped Saturday 10/01 is the first.
     assert receive(when=at(2026, 1, 9, 9, 0)).due_at == at(2026, 1, 12, 9, 0)
+
+
+@pytest.mark.django_db
+def test_a_received_dossier_cannot_be_received_again(receive, officers):
+    dossier = receive(when=at(2026, 1, 12, 9, 0))
+    act(
+        at(2026, 1, 12, 9, 30),
+        services.request_supplement,
+        dossier.pk,
+        officers["specialist"],
+        items=["Bản sao"],
+        reasons="Thiếu",
+    )
+    act(at(2026, 1, 13, 9, 0), services.supplement, dossier.pk, officers["receptionist"])
+    with pytest.raises(services.Conflict):
+        act(at(2026, 1, 13, 9, 5), services.receive_existing, dossier.pk, officers["receptionist"])
+    dossier.refresh_from_db()
+    assert dossier.code.endswith("-0001") and dossier.status == "supplemented"

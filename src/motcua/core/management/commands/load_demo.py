@@ -10,5 +10,7 @@ class Command(BaseCommand):
         counts = demo.load()
         self.stdout.write(
             f"Demo province ready: {counts['agencies']} agencies"
-            + (f", {counts['procedures_imported']} procedures imported." if counts["procedures_imported"] else ".")
+            + (f", {counts['procedures_imported']} procedures imported" if counts["procedures_imported"] else "")
+            + (f", {counts['dossiers']} demo dossiers made" if counts["dossiers"] else "")
+            + "."
         )

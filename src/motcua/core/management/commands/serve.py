@@ -1,4 +1,5 @@
-"""Runs the web server, the task worker and the scheduler as one process group.
+"""Runs the web server, the task worker, the scheduler and the payment gateway simulator as one
+process group.
 
 Any of them stopping stops the others, so the group is either whole or gone.
 """
@@ -48,6 +49,16 @@ class Command(BaseCommand):
             ],
             "worker": [*manage, "db_worker", "--queue-name", "*"],
             "scheduler": [*manage, "crontask"],
+            # The VNPay simulator, so that fees can be paid in the demo (docs/payments.md).
+            "simulator": [
+                sys.executable,
+                "-m",
+                "motcua.payments.simulator",
+                "--port",
+                "8780",
+                "--ipn-url",
+                f"http://127.0.0.1:{port}/thanh-toan/vnpay/ipn/",
+            ],
         }
         # Our own interpreter and fixed arguments: nothing here comes from outside.
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
@@ -86,6 +97,7 @@ class Command(BaseCommand):
             f"  Back office: http://{shown}:{port}/can-bo/",
             f"  Admin:       http://{shown}:{port}/quan-tri/",
             f"  API:         http://{shown}:{port}/api/v1/docs",
+            "  Payments:    VNPay simulator at http://localhost:8780/ (no real money)",
             f"  Demo logins (password {DEMO_PASSWORD}):",
             *[f"    {username:<12} {role}" for username, role in DEMO_LOGINS],
             "  Stop with Ctrl+C.",

@@ -1,0 +1,1 @@
+"""Fee invoices, payments through gateway plugins, callbacks, reconciliation, receipts and refunds."""

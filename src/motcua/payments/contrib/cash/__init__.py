@@ -1,0 +1,1 @@
+"""Cash at the counter."""

@@ -1,0 +1,1 @@
+"""Bank transfers by VietQR code, matched against the bank statement."""

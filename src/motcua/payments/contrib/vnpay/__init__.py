@@ -1,0 +1,1 @@
+"""VNPay payment gateway plugin."""
