@@ -26,6 +26,7 @@ from motcua.agencies.services import schedule_for
 from motcua.catalog import services as catalog
 from motcua.catalog.models import ProcedureVersion, ProcessStep, ProcessTemplate
 from motcua.core import clock
+from motcua.core.errors import ActionError, Conflict, Invalid, NotAllowed
 from motcua.core.people import full_name
 from motcua.core.text import fold, nfc
 from motcua.payments import services as payments
@@ -47,28 +48,6 @@ from .models import (
     Suspension,
 )
 from .workflow import OPEN, TRANSITIONS, Status, Transition, Where
-
-
-class ActionError(Exception):
-    """A refused action; `status` is the HTTP status the API answers with."""
-
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        self.message, self.field = str(message), field
-        super().__init__(self.message)
-
-
-class NotAllowed(ActionError):
-    status = 403
-
-
-class Conflict(ActionError):
-    status = 409
-
-
-class Invalid(ActionError):
-    status = 422
 
 
 @dataclass
@@ -293,6 +272,22 @@ def _clean_applicant(applicant: Applicant) -> Applicant:
     )
 
 
+def _applicant_fields(applicant: Applicant) -> dict:
+    """The dossier's columns for a checked applicant, with the accent-free search key."""
+    return {
+        "applicant_kind": applicant.kind,
+        "applicant_name": applicant.name,
+        "applicant_id_number": applicant.id_number,
+        "applicant_birth_date": applicant.birth_date,
+        "applicant_address": applicant.address,
+        "applicant_phone": applicant.phone,
+        "applicant_email": applicant.email,
+        "representative_name": applicant.representative_name,
+        "representative_id_number": applicant.representative_id_number,
+        "search_text": " " + fold(applicant.name),
+    }
+
+
 def _clean_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str]]:
     checked = []
     for upload in uploads:
@@ -402,16 +397,7 @@ def receive_at_counter(actor, centre: Agency, data: Reception, outcome: str, *, 
             returning_agency=returning,
             return_method=data.return_method,
             return_address=nfc(data.return_address),
-            applicant_kind=applicant.kind,
-            applicant_name=applicant.name,
-            applicant_id_number=applicant.id_number,
-            applicant_birth_date=applicant.birth_date,
-            applicant_address=applicant.address,
-            applicant_phone=applicant.phone,
-            applicant_email=applicant.email,
-            representative_name=applicant.representative_name,
-            representative_id_number=applicant.representative_id_number,
-            search_text=" " + fold(applicant.name),
+            **_applicant_fields(applicant),
             sets=max(1, data.sets),
             fees_collected=data.fees_collected,
             note=data.note,
@@ -597,16 +583,7 @@ def submit_online(version_code: str, centre: Agency, applicant: Applicant, docum
             returning_agency=centre,
             return_method=options.get("return_method", ReturnMethod.ONLINE),
             return_address=nfc(options.get("return_address", "")),
-            applicant_kind=applicant.kind,
-            applicant_name=applicant.name,
-            applicant_id_number=applicant.id_number,
-            applicant_birth_date=applicant.birth_date,
-            applicant_address=applicant.address,
-            applicant_phone=applicant.phone,
-            applicant_email=applicant.email,
-            representative_name=applicant.representative_name,
-            representative_id_number=applicant.representative_id_number,
-            search_text=" " + fold(applicant.name),
+            **_applicant_fields(applicant),
             submitted_at=now,
             acceptance_due_at=calendar.instant(acceptance),
         )

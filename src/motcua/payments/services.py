@@ -34,6 +34,7 @@ from motcua.agencies.models import Agency, Role
 from motcua.agencies.services import agencies_where
 from motcua.catalog.rules import FeeLine, applicable_fees
 from motcua.core import clock
+from motcua.core.errors import ActionError, Conflict, Invalid, NotAllowed
 from motcua.core.money import format_dong
 from motcua.workdays.calendar import VN_TZ
 
@@ -62,26 +63,8 @@ ONLINE_CHANNELS = ("online", "vneid")
 GRACE = dt.timedelta(minutes=15)
 
 
-class PaymentError(Exception):
-    """A refused action; `status` is the HTTP status the API answers with."""
-
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        self.message, self.field = str(message), field
-        super().__init__(self.message)
-
-
-class NotAllowed(PaymentError):
-    status = 403
-
-
-class Conflict(PaymentError):
-    status = 409
-
-
-class Invalid(PaymentError):
-    status = 422
+# Payments refuse with the same errors as every service; the old name stays for readers.
+PaymentError = ActionError
 
 
 # -- helpers ------------------------------------------------------------------------------------
