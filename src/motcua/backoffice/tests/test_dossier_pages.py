@@ -597,3 +597,19 @@ def test_register_for_centre_heads_and_receptionists_only(client, officers, rece
     assert bad.status_code == 422
     response = client.get("/can-bo/so-theo-doi.pdf", january)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_long_alert_list_folds_after_five_and_marks_all_seen(client, officers, receive, travel):
+    made = [receive(when=at(2026, 1, 12, 8, 0)) for _ in range(7)]
+    travel(at(2026, 1, 12, 9, 0))
+    for dossier in made:
+        services.complete_step(dossier.pk, officers["receptionist"])
+    travel(at(2026, 1, 12, 15, 0))
+    assert alerts.raise_alerts() == 14  # specialist and leader, for each of the seven
+    client.force_login(officers["specialist"])
+    html = page(client.get("/can-bo/"))
+    assert "2 cảnh báo khác" in html and "<details>" in html
+    seen = re.findall(r'name="alert" value="(\d+)"', html)
+    assert len(seen) == 7
+    client.post("/can-bo/canh-bao/da-xem/", {"alert": seen}, **HTMX)
+    assert alerts.alerts_for(officers["specialist"]) == []
