@@ -254,21 +254,7 @@ def open_invoice(dossier, *, actor=None, at: dt.datetime | None = None, exemptio
         officer = actor if getattr(actor, "is_authenticated", False) else None
         events = [PaymentEvent(at=at, kind="invoice_opened", invoice=invoice, actor=officer, data={"total": total})]
         if paid_at_counter:
-            payment = Payment.objects.create(
-                invoice=invoice,
-                gateway="cash",
-                method="cash",
-                txn_ref=_new_ref(invoice.reference, "C"),
-                amount=total,
-                status=Payment.Status.PAID,
-                applied=True,
-                created_at=at,
-                paid_at=at,
-                finished_at=at,
-                settled_by="counter",
-                recorded_by=officer,
-                note=_("Taken at reception"),
-            )
+            payment = _cash_payment(invoice, total, at, officer, _("Taken at reception"))
             events.append(
                 PaymentEvent(
                     at=at, kind="cash_recorded", invoice=invoice, payment=payment, actor=officer, gateway="cash"
@@ -526,7 +512,16 @@ def record_cash(invoice_id: int, actor, *, amount: int, note: str = "") -> Payme
     if amount != invoice.total:
         raise Invalid(_("Take exactly the amount due: %(total)s.") % {"total": format_dong(invoice.total)}, "amount")
     now = clock.now()
-    payment = Payment.objects.create(
+    payment = _cash_payment(invoice, amount, now, actor, " ".join((note or "").split())[:300])
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.PAID, paid_at=now)
+    _log("cash_recorded", at=now, invoice=invoice, payment=payment, actor=actor, gateway="cash")
+    _paid_on_dossier(invoice, payment, now, actor=actor)
+    return payment
+
+
+def _cash_payment(invoice: Invoice, amount: int, at: dt.datetime, officer, note: str) -> Payment:
+    """Cash taken at a counter: paid and applied to the invoice at once."""
+    return Payment.objects.create(
         invoice=invoice,
         gateway="cash",
         method="cash",
@@ -534,17 +529,13 @@ def record_cash(invoice_id: int, actor, *, amount: int, note: str = "") -> Payme
         amount=amount,
         status=Payment.Status.PAID,
         applied=True,
-        created_at=now,
-        paid_at=now,
-        finished_at=now,
+        created_at=at,
+        paid_at=at,
+        finished_at=at,
         settled_by="counter",
-        recorded_by=actor,
-        note=" ".join((note or "").split())[:300],
+        recorded_by=officer,
+        note=note,
     )
-    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.PAID, paid_at=now)
-    _log("cash_recorded", at=now, invoice=invoice, payment=payment, actor=actor, gateway="cash")
-    _paid_on_dossier(invoice, payment, now, actor=actor)
-    return payment
 
 
 def _paid_on_dossier(invoice: Invoice, payment: Payment, paid_at: dt.datetime, actor=None) -> None:
