@@ -33,6 +33,12 @@ def save_agency(agency: Agency) -> Agency:
     return agency
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The materialised paths of an agency and of every agency above it ("/1/7/" → ["/1/", "/1/7/"])."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 def subtree(agency: Agency) -> QuerySet[Agency]:
     return Agency.objects.filter(path__startswith=agency.path)
 

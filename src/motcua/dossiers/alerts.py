@@ -8,16 +8,12 @@ import datetime as dt
 from django.db.models import Q
 
 from motcua.agencies.models import Assignment, Role
+from motcua.agencies.services import ancestor_paths
 from motcua.core import clock
 from motcua.workdays.calendar import Unit
 from motcua.workdays.services import calendar_for
 
 from .models import Alert, DossierStep
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def raise_alerts(now: dt.datetime | None = None, batch: int = 2000) -> int:
@@ -33,7 +29,7 @@ def raise_alerts(now: dt.datetime | None = None, batch: int = 2000) -> int:
     created = 0
     for step in steps:
         kind = Alert.Kind.OVERDUE if step.due_at < now else Alert.Kind.DUE_SOON
-        holders = Assignment.objects.filter(agency__path__in=_prefixes(step.agency.path), agency__is_active=True)
+        holders = Assignment.objects.filter(agency__path__in=ancestor_paths(step.agency.path), agency__is_active=True)
         if step.assignee_id:
             officers = {step.assignee_id}
         else:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency, Assignment
-from motcua.agencies.services import schedule_for
+from motcua.agencies.services import ancestor_paths, schedule_for
 from motcua.catalog import services as catalog
 from motcua.catalog.models import ProcedureVersion, ProcessStep, ProcessTemplate
 from motcua.core import clock
@@ -101,13 +101,8 @@ def holds_role(user, roles: Iterable[str], agency: Agency) -> bool:
         return False
     # The assignment's agency is the agency itself or one of its ancestors.
     return Assignment.objects.filter(
-        officer=user, role__in=list(roles), agency__is_active=True, agency__path__in=_prefixes(agency.path)
+        officer=user, role__in=list(roles), agency__is_active=True, agency__path__in=ancestor_paths(agency.path)
     ).exists()
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _check_actor(transition: Transition, dossier: Dossier | None, actor, agency: Agency) -> None:
