@@ -44,3 +44,21 @@ def operation(prefix: str, table: str, parent_table: str, parent_column: str, me
     return migrations.RunPython(
         run(lambda pg: postgres if pg else sqlite), run(lambda pg: postgres_reverse if pg else sqlite_reverse)
     )
+
+
+def around_sqlite_rebuild(prefix: str, table: str, parent_table: str, parent_column: str, message: str, operations):
+    """`operations` wrapped so that SQLite may rebuild `parent_table` (it does so to add a column
+    with a default): the triggers naming it are dropped before and created again after. PostgreSQL
+    alters tables in place and keeps its triggers throughout."""
+    (sqlite, sqlite_reverse), _postgres = _statements(prefix, table, parent_table, parent_column, message)
+
+    def on_sqlite(statements):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == "sqlite":
+                for statement in statements:
+                    schema_editor.execute(statement)
+
+        return apply
+
+    drop, create = on_sqlite(sqlite_reverse), on_sqlite(sqlite)
+    return [migrations.RunPython(drop, create), *operations, migrations.RunPython(create, drop)]

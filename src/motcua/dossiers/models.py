@@ -93,6 +93,17 @@ class Dossier(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The portal account that submitted it online (or claimed it); it alone follows it on the portal.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_dossiers",
+    )
+    # The answers of the procedure's online form (catalog form fields), keyed by field name.
+    form_data = models.JSONField(_("form answers"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic lock: a change is written only if nobody changed the dossier since it was read.
     revision = models.PositiveIntegerField(default=0)
@@ -105,6 +116,7 @@ class Dossier(models.Model):
             models.Index(fields=["resolving_agency", "status", "due_at"], name="dossier_resolving_queue"),
             models.Index(fields=["returning_agency", "status", "due_at"], name="dossier_returning_queue"),
             models.Index(fields=["applicant_id_number"], name="dossier_applicant_id"),
+            models.Index(fields=["owner", "-id"], name="dossier_owner", condition=models.Q(owner__isnull=False)),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             # The waiting queue in order of receipt for officers of large scopes (a department, the
             # province's inspectors): otherwise PostgreSQL walks the whole received_at index.

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "motcua.backoffice",
     "motcua.api",
     "motcua.payments",
+    "motcua.citizens",
+    "motcua.notifications",
+    "motcua.feedback",
 ]
 
 MIDDLEWARE = [
