@@ -4,13 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from motcua.api.api import api
+from motcua.core.views import set_language
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/", set_language, name="set_language"),
     path("can-bo/tai-chinh/", include("motcua.payments.backoffice_urls")),
     path("can-bo/tin-nhan/", include("motcua.notifications.backoffice_urls")),
+    path("thong-bao/", include("motcua.notifications.urls")),
     path("tai-khoan/", include("motcua.citizens.urls")),
     path("danh-gia/", include("motcua.feedback.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),

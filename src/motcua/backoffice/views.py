@@ -551,7 +551,19 @@ def _perform(action: str, request, dossier, revision: int):
             revision=revision,
         )
     if action == "approve":
-        return services.approve(pk, user, note=post.get("note", ""), revision=revision)
+        # -- electronic result (portal tracking): the signed result, a PDF, is optional.
+        upload = request.FILES.get("result")
+        result = (
+            Upload(
+                name=_("Electronic result"),
+                form=DossierDocument.Form.ORIGINAL,
+                filename=upload.name,
+                content=_read(upload),
+            )
+            if upload
+            else None
+        )
+        return services.approve(pk, user, note=post.get("note", ""), revision=revision, result=result)
     if action == "refuse":
         return services.refuse(pk, user, reasons=post.get("reasons", ""), revision=revision)
     if action == "extend":

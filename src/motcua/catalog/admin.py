@@ -12,6 +12,7 @@ from . import exchange, services
 from .models import (
     Fee,
     Field,
+    FormField,
     Procedure,
     ProcedureAgency,
     ProcedureVersion,
@@ -104,12 +105,28 @@ class FeeInline(admin.TabularInline):
     extra = 0
 
 
+class FormFieldInline(admin.StackedInline):
+    """The online form of the version, one question per block, in the order of `position`."""
+
+    model = FormField
+    extra = 0
+    fields = [
+        ("position", "name", "type", "required"),
+        "label",
+        "help_text",
+        "choices",
+        ("min_value", "max_value", "max_length"),
+        ("pattern", "pattern_message"),
+        "prefill",
+    ]
+
+
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin):
     list_display = ["procedure", "name", "effective_from", "effective_to", "level", "online_level"]
     list_filter = ["level", "online_level", "procedure__field", "boundary_free"]
     search_fields = ["procedure__code", "name"]
-    inlines = [RequiredDocumentInline, FeeInline]
+    inlines = [RequiredDocumentInline, FeeInline, FormFieldInline]
     list_select_related = ["procedure"]
 
     def save_model(self, request, obj, form, change):

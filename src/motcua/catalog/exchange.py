@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -69,6 +70,36 @@ class DocumentIn(_Strict):
     template: str = ""
 
 
+class FormFieldIn(_Strict):
+    """A question of the online form; files written before forms existed simply have none."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")
+    label: str = Field(min_length=1, max_length=300)
+    type: Literal["text", "long_text", "number", "date", "choice", "yes_no", "citizen_id", "phone", "email"] = "text"
+    required: bool = True
+    help_text: str = Field(default="", max_length=500)
+    choices: list[str] = []
+    min_value: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    max_value: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    max_length: int | None = Field(default=None, ge=1)
+    pattern: str = Field(default="", max_length=300)
+    pattern_message: str = Field(default="", max_length=300)
+    prefill: Literal["", "full_name", "id_number", "birth_date", "address", "phone", "email", "last_answer"] = ""
+
+    @model_validator(mode="after")
+    def consistent(self):
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"{self.name}: a choice needs choices")
+        if self.pattern:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"{self.name}: not a valid pattern ({exc})") from exc
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValueError(f"{self.name}: the maximum is smaller than the minimum")
+        return self
+
+
 class StepIn(_Strict):
     name: str = Field(min_length=1, max_length=300)
     role: Literal["receptionist", "specialist", "leader", "centre_head"]
@@ -93,12 +124,21 @@ class VersionIn(_Strict):
     supplement_wait_days: int = Field(default=15, ge=1, le=365)
     fees: list[FeeIn] = []
     documents: list[DocumentIn] = []
+    form: list[FormFieldIn] = []
     result: str = Field(min_length=1)
     legal_basis: list[str] = Field(min_length=1)
     online_level: Literal["full", "partial", "none"]
     boundary_free: bool
     process: list[StepIn] = Field(min_length=1)
     agency_processes: dict[str, list[StepIn]] = {}
+
+    @field_validator("form")
+    @classmethod
+    def distinct_names(cls, form):
+        names = [f.name for f in form]
+        if len(names) != len(set(names)):
+            raise ValueError("two form fields share a name")
+        return form
 
     @model_validator(mode="after")
     def shares_add_up(self):
@@ -287,6 +327,28 @@ def _import_version(procedure, item: VersionIn, agencies, services) -> None:
             for f in item.fees
         ]
     )
+    version.form_fields.all().delete()
+    models.FormField.objects.bulk_create(
+        [
+            models.FormField(
+                version=version,
+                position=i,
+                name=f.name,
+                label=nfc(f.label),
+                type=f.type,
+                required=f.required,
+                help_text=nfc(f.help_text),
+                choices="\n".join(nfc(c) for c in f.choices),
+                min_value=f.min_value,
+                max_value=f.max_value,
+                max_length=f.max_length,
+                pattern=f.pattern,
+                pattern_message=nfc(f.pattern_message),
+                prefill=f.prefill,
+            )
+            for i, f in enumerate(item.form)
+        ]
+    )
     version.processes.all().delete()
     for owner, steps in [(None, item.process), *item.agency_processes.items()]:
         template = models.ProcessTemplate.objects.create(version=version, agency=agencies[owner] if owner else None)
@@ -314,6 +376,7 @@ def export_catalog() -> dict:
     queryset = models.Procedure.objects.select_related("field").prefetch_related(
         "versions__documents",
         "versions__fees",
+        "versions__form_fields",
         "versions__processes__steps__coordinating_agency",
         "versions__processes__agency",
         "assignments__agency",
@@ -360,6 +423,7 @@ def export_catalog() -> dict:
                         }
                         for d in v.documents.all()
                     ],
+                    "form": [_form_field(f) for f in v.form_fields.all()],
                     "result": v.result,
                     "legal_basis": v.legal_basis,
                     "online_level": v.online_level,
@@ -384,6 +448,23 @@ def export_catalog() -> dict:
         "format": FORMAT,
         "fields": [{"code": f.code, "name": f.name} for f in models.Field.objects.order_by("code")],
         "procedures": procedures,
+    }
+
+
+def _form_field(f: models.FormField) -> dict:
+    return {
+        "name": f.name,
+        "label": f.label,
+        "type": f.type,
+        "required": f.required,
+        "help_text": f.help_text,
+        "choices": f.choice_list,
+        "min_value": None if f.min_value is None else _number(f.min_value),
+        "max_value": None if f.max_value is None else _number(f.max_value),
+        "max_length": f.max_length,
+        "pattern": f.pattern,
+        "pattern_message": f.pattern_message,
+        "prefill": f.prefill,
     }
 
 

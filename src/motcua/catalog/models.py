@@ -305,3 +305,109 @@ class ProcessStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage}. {self.name}"
+
+
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
+
+
+def validate_field_name(value: str) -> None:
+    if not FIELD_NAME.fullmatch(value or ""):
+        raise ValidationError(
+            _("“%(value)s” is not a field name: use lower-case letters, digits and “_”, starting with a letter."),
+            params={"value": value},
+        )
+
+
+class FormField(models.Model):
+    """A question of the online form (tờ khai trực tuyến) of a procedure version.
+
+    Administrators define the form in the admin without code; `online_form.clean` checks the
+    answers, and the answers are kept on the dossier under `name`.
+    """
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        CHOICE = "choice", _("Choice from a list")
+        YES_NO = "yes_no", _("Yes or no")
+        CITIZEN_ID = "citizen_id", _("Citizen ID number (12 digits)")
+        PHONE = "phone", _("Phone number")
+        EMAIL = "email", _("E-mail address")
+
+    class Prefill(models.TextChoices):
+        NONE = "", _("Nothing")
+        FULL_NAME = "full_name", _("Profile: full name")
+        ID_NUMBER = "id_number", _("Profile: citizen ID number")
+        BIRTH_DATE = "birth_date", _("Profile: date of birth")
+        ADDRESS = "address", _("Profile: address")
+        PHONE = "phone", _("Profile: phone")
+        EMAIL = "email", _("Profile: e-mail")
+        LAST_ANSWER = "last_answer", _("The person's last answer in earlier dossiers of this procedure")
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="form_fields")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(
+        _("field name"),
+        max_length=50,
+        validators=[validate_field_name],
+        help_text=_("Short key of the answer, e.g. child_name; keep it when the label changes."),
+    )
+    label = models.CharField(_("label"), max_length=300)
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.TEXT)
+    required = models.BooleanField(_("required"), default=True)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    choices = models.TextField(_("choices"), blank=True, help_text=_("For a choice: one choice a line."))
+    min_value = models.DecimalField(
+        _("minimum"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Number: the smallest value. Date: the earliest day, in days from today (e.g. -36500)."),
+    )
+    max_value = models.DecimalField(
+        _("maximum"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Number: the largest value. Date: the latest day, in days from today (0 = not after today)."),
+    )
+    max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
+    pattern = models.CharField(
+        _("pattern"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional regular expression the whole answer must match."),
+    )
+    pattern_message = models.CharField(_("message when the pattern does not match"), max_length=300, blank=True)
+    prefill = models.CharField(_("pre-filled from"), max_length=20, choices=Prefill.choices, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("online form field")
+        verbose_name_plural = _("online form fields")
+        ordering = ["version", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["version", "name"], name="one_form_field_per_name")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in (self.choices or "").splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.type == self.Type.CHOICE and not self.choice_list:
+            errors["choices"] = _("A choice needs at least one choice, one a line.")
+        if self.pattern:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                errors["pattern"] = _("Not a valid pattern: %(error)s.") % {"error": exc}
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            errors["max_value"] = _("The maximum is smaller than the minimum.")
+        if errors:
+            raise ValidationError(errors)

@@ -161,6 +161,13 @@ def qr_payload(dossier: Dossier, form_title: str) -> str:
     return ";".join(f"{key}={str(value).replace(';', ',')}" for key, value in fields)
 
 
+def lookup_url(dossier: Dossier) -> str:
+    """The public look-up page of the dossier (code and secret in the path), for the slip's second
+    QR code: scanning it shows the dossier's progress, names masked, without logging in."""
+    base = settings.MOTCUA_PUBLIC_URL.rstrip("/")
+    return f"{base}/tra-cuu/{dossier.code}/{dossier.secret}/"
+
+
 def _qr_data_uri(payload: str) -> str:
     return segno.make(payload, error="m", micro=False).svg_data_uri(border=0, dark="#000")
 
@@ -252,6 +259,13 @@ def render_form(dossier: Dossier, number: int) -> bytes:
         "qr_text": payload,
         "created": issued_at.isoformat(),
     }
+    if number == 1 and dossier.code:
+        # The slip the applicant keeps carries a second QR code: the public look-up page.
+        context |= {
+            "lookup_qr": _qr_data_uri(lookup_url(dossier)),
+            "lookup_url": lookup_url(dossier),
+            "lookup_home": settings.MOTCUA_PUBLIC_URL.rstrip("/") + "/tra-cuu/",
+        }
     context.setdefault("sheets", [{}])
     return _pdf(f"dossiers/forms/form_{number:02d}.html", context)
 

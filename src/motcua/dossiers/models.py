@@ -267,6 +267,10 @@ class DossierDocument(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
     added_in = models.CharField(max_length=20, default="reception", help_text="reception or supplement")
+    # A document of the applicant's earlier dossier given again (tái sử dụng): same stored file.
+    reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reused from")
+    )
 
     class Meta:
         ordering = ["dossier", "id"]
@@ -315,3 +319,69 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} — {self.dossier} — {self.kind}"
+
+
+# -- online submission: drafts kept on the server ---------------------------------------------------
+
+
+class Draft(models.Model):
+    """A dossier being prepared on the portal (hồ sơ lưu nháp), kept on the server so that it can
+    be resumed on another device. Everything typed is kept as typed, even when it is not valid yet;
+    `drafts.submit` checks it all and turns it into a dossier."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("portal account"), on_delete=models.CASCADE, related_name="drafts"
+    )
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion", verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="+"
+    )
+    # Who applies, as typed: kind, name, id_number, birth_date, address, phone, email, tax_code.
+    applicant = models.JSONField(_("applicant"), default=dict, blank=True)
+    form_data = models.JSONField(_("form answers as typed"), default=dict, blank=True)
+    resolving_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_method = models.CharField(_("result returned"), max_length=10, choices=ReturnMethod.choices, blank=True)
+    return_address = models.CharField(_("address for the result"), max_length=300, blank=True)
+    returning_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("returning centre"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft dossier")
+        verbose_name_plural = _("draft dossiers")
+        indexes = [models.Index(fields=["account", "-updated_at"], name="draft_account")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} — {self.procedure_version_id}"
+
+
+class DraftDocument(models.Model):
+    """One required document of a draft: a file uploaded for it, or a document of one of the
+    person's earlier dossiers given again instead of uploading it twice."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="documents")
+    required_document = models.ForeignKey("catalog.RequiredDocument", on_delete=models.CASCADE, related_name="+")
+    form = models.CharField(max_length=20, choices=DossierDocument.Form.choices)
+    file = models.FileField(upload_to="drafts/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=60, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    reused = models.ForeignKey(DossierDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "required_document"], name="one_draft_document_per_requirement")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or str(self.reused_id)

@@ -23,12 +23,14 @@ from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency, Assignment
 from motcua.agencies.services import ancestor_paths, schedule_for
+from motcua.catalog import online_form
 from motcua.catalog import services as catalog
 from motcua.catalog.models import ProcedureVersion, ProcessStep, ProcessTemplate
 from motcua.core import clock
 from motcua.core.errors import ActionError, Conflict, Invalid, NotAllowed
 from motcua.core.people import full_name
 from motcua.core.text import fold, nfc
+from motcua.notifications import services as notifications
 from motcua.payments import services as payments
 from motcua.workdays.calendar import VN_TZ, Unit, WorkCalendar
 from motcua.workdays.services import calendar_for
@@ -73,6 +75,8 @@ class Upload:
     required_document_id: int | None = None
     filename: str = ""
     content: bytes = b""
+    # Online: a document of the applicant's earlier dossier given again instead of a new file.
+    reuse_of: int | None = None
 
 
 @dataclass
@@ -187,7 +191,7 @@ def next_code(agency: Agency, day: dt.date) -> str:
 
 def _event(dossier: Dossier, action: str, actor, *, at, before: str = "", agency=None, actor_name="", **extra):
     officer = actor if getattr(actor, "is_authenticated", False) else None
-    return Event.objects.create(
+    event = Event.objects.create(
         dossier=dossier,
         at=at,
         action=action,
@@ -198,6 +202,8 @@ def _event(dossier: Dossier, action: str, actor, *, at, before: str = "", agency
         agency=agency,
         **extra,
     )
+    notifications.for_dossier(dossier, action, event)
+    return event
 
 
 def _save(dossier: Dossier, *fields: str) -> None:
@@ -300,9 +306,29 @@ def _clean_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str]]:
     return checked
 
 
-def _store_documents(dossier: Dossier, uploads: list[tuple[Upload, str]], stage: str) -> None:
+def _store_documents(dossier: Dossier, uploads: list[tuple[Upload, str]], stage: str, reused=None) -> None:
     documents = []
+    reused = reused or {}
     for upload, content_type in uploads:
+        source = reused.get(upload.reuse_of) if upload.reuse_of else None
+        if source is not None:
+            # The same stored file and fingerprint: nothing is copied, the officer sees it was reused.
+            documents.append(
+                DossierDocument(
+                    dossier=dossier,
+                    required_document_id=upload.required_document_id,
+                    name=nfc(upload.name),
+                    form=upload.form,
+                    quantity=max(1, upload.quantity),
+                    file=source.file.name,
+                    content_type=source.content_type,
+                    size=source.size,
+                    sha256=source.sha256,
+                    added_in=stage,
+                    reused_from=source,
+                )
+            )
+            continue
         document = DossierDocument(
             dossier=dossier,
             required_document_id=upload.required_document_id,
@@ -556,17 +582,41 @@ def _create_steps(dossier: Dossier, calendar: WorkCalendar, start: int, now: dt.
 
 
 def submit_online(version_code: str, centre: Agency, applicant: Applicant, documents=(), **options) -> Dossier:
-    """An online dossier: technical acknowledgement now, official acceptance within 8 working hours."""
+    """An online dossier: technical acknowledgement now, official acceptance within 8 working hours.
+
+    Options: `owner` (the portal account that submits and alone follows it), `form_data` (the
+    answers of the procedure's online form, checked here against its fields), `return_method`,
+    `return_address`, `returning_agency_id` (a service centre), `resolving_agency_id`, `channel`.
+    An upload with `reuse_of` gives again a document of one of the owner's earlier dossiers.
+    """
     version = _version_for_reception(version_code)
     if version is None:
         raise Invalid(_("There is no procedure in force with code %(code)s.") % {"code": version_code}, "procedure")
     if "online" not in version.channels:
         raise Invalid(_("This procedure cannot be submitted online."), "procedure")
+    owner = options.get("owner")
     applicant = _clean_applicant(applicant)
-    uploads = _clean_uploads(list(documents))
+    documents = list(documents)
+    reused = _reused_documents(owner, documents)
+    uploads = _clean_uploads([d for d in documents if not d.reuse_of])
+    uploads += [(d, "") for d in documents if d.reuse_of]
+    form_data = _clean_form_data(version, options.get("form_data"))
+    return_method = options.get("return_method", ReturnMethod.ONLINE)
+    if return_method not in ReturnMethod.values:
+        raise Invalid(_("Choose how the result is returned."), "return_method")
+    return_address = nfc(options.get("return_address", ""))
+    if return_method == ReturnMethod.POST and not return_address:
+        raise Invalid(_("Enter the address to post the result to."), "return_address")
     now = clock.now()
     with transaction.atomic():
         resolving = default_resolving_agency(version, centre, options.get("resolving_agency_id"))
+        returning = centre
+        if options.get("returning_agency_id"):
+            returning = Agency.objects.filter(
+                pk=options["returning_agency_id"], kind__in=Agency.CENTRE_KINDS, is_active=True
+            ).first()
+            if returning is None:
+                raise Invalid(_("The result can be returned at a service centre only."), "returning_agency")
         calendar = calendar_of(centre)
         acceptance = calendar.add(calendar.position(now), settings.MOTCUA_ONLINE_ACCEPTANCE_HOURS, Unit.WORKING_HOURS)
         dossier = Dossier.objects.create(
@@ -575,16 +625,42 @@ def submit_online(version_code: str, centre: Agency, applicant: Applicant, docum
             status=Status.SUBMITTED,
             receiving_agency=centre,
             resolving_agency=resolving,
-            returning_agency=centre,
-            return_method=options.get("return_method", ReturnMethod.ONLINE),
-            return_address=nfc(options.get("return_address", "")),
+            returning_agency=returning,
+            return_method=return_method,
+            return_address=return_address,
             **_applicant_fields(applicant),
             submitted_at=now,
             acceptance_due_at=calendar.instant(acceptance),
+            owner=owner,
+            form_data=form_data,
         )
-        _store_documents(dossier, uploads, "reception")
+        _store_documents(dossier, uploads, "reception", reused)
         _event(dossier, "submit", None, at=now, agency=centre, actor_name=applicant.name)
     return dossier
+
+
+def _reused_documents(owner, documents: Sequence[Upload]) -> dict[int, DossierDocument]:
+    """The earlier documents to give again: only those of the owner's own dossiers, with a file."""
+    wanted = {d.reuse_of for d in documents if d.reuse_of}
+    if not wanted:
+        return {}
+    if owner is None:
+        raise Invalid(_("Only a portal account may reuse documents of its earlier dossiers."), "documents")
+    found = {d.pk: d for d in DossierDocument.objects.filter(pk__in=wanted, dossier__owner=owner).exclude(file="")}
+    if set(found) != wanted:
+        raise Invalid(_("A document to reuse is not among the documents of your dossiers."), "documents")
+    return found
+
+
+def _clean_form_data(version: ProcedureVersion, data) -> dict:
+    """The checked answers of the online form; the first wrong answer is refused by its field."""
+    if data is None:
+        return {}
+    values, errors = online_form.clean(list(version.form_fields.all()), data)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise Invalid(message, f"form_{name}")
+    return values
 
 
 # -- transitions on an existing dossier -----------------------------------------------------------
@@ -943,11 +1019,15 @@ def close_unsupplemented(dossier_id: int):
 
 
 @transaction.atomic
-def approve(dossier_id: int, actor, *, note: str = "", revision=None):
-    """The leader approves (signs) the result: his step is done and the result waits to be returned."""
+def approve(dossier_id: int, actor, *, note: str = "", revision=None, result: Upload | None = None):
+    """The leader approves (signs) the result: his step is done and the result waits to be returned.
+
+    `result`, optional, is the signed electronic result (a PDF); it is kept with the dossier's
+    documents (added_in "result") and the owner downloads it on the portal."""
     dossier = _lock(dossier_id, revision)
     _transition("approve", dossier)
     step = _active_step_for(dossier, actor, ["leader"])
+    uploads = _clean_result(result)
     now = clock.now()
     _finish_step(step, actor, now)
     # Whatever else was planned before the return is no longer needed once the result is signed.
@@ -961,6 +1041,7 @@ def approve(dossier_id: int, actor, *, note: str = "", revision=None):
     dossier.status = Status.PROCESSED
     dossier.processed_at = now
     _save(dossier, "status", "processed_at")
+    _store_documents(dossier, uploads, "result")
     _event(
         dossier,
         "approve",
@@ -974,6 +1055,18 @@ def approve(dossier_id: int, actor, *, note: str = "", revision=None):
         note=nfc(note),
     )
     return dossier
+
+
+def _clean_result(result: Upload | None) -> list[tuple[Upload, str]]:
+    """The electronic result is a PDF file, or nothing."""
+    if result is None:
+        return []
+    if not result.content:
+        raise Invalid(_("Attach the electronic result as a PDF file."), "result")
+    uploads = _clean_uploads([result])
+    if uploads[0][1] != "application/pdf":
+        raise Invalid(_("The electronic result must be a PDF file."), "result")
+    return uploads
 
 
 @transaction.atomic

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import backoffice_views as views
 
 app_name = "notifications"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/gui-lai/", views.retry, name="retry"),
+]

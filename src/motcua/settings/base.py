@@ -87,7 +87,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A health check costs a round trip per request; after a database restart without it,
+        # each web worker's first request fails once and its connection is replaced.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -195,3 +197,67 @@ MOTCUA_MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(20 *
 MOTCUA_ONLINE_ACCEPTANCE_HOURS = 8
 # Working days after receipt within which the resolving agency may still ask for a supplement.
 MOTCUA_SUPPLEMENT_REQUEST_DAYS = 3
+
+# -- Citizens' accounts (portal sign-up, login, one-time codes, national identity provider) ------
+# One-time codes: how long one stays valid, how many wrong tries it takes, when a new one may be sent.
+MOTCUA_CODE_TTL_SECONDS = int(os.environ.get("MOTCUA_CODE_TTL_SECONDS", "300"))
+MOTCUA_CODE_MAX_ATTEMPTS = 5
+MOTCUA_CODE_RESEND_SECONDS = 60
+# A device that passed a code is trusted this many days (no code asked at login); 0 turns it off.
+MOTCUA_TRUSTED_DEVICE_DAYS = int(os.environ.get("MOTCUA_TRUSTED_DEVICE_DAYS", "30"))
+# Rate limits through the cache (shared by every web node when the cache is Redis or Memcached):
+# name → (how many, per how many seconds).
+MOTCUA_RATE_LIMITS = {
+    "login_identifier": (5, 15 * 60),  # failed logins per phone or e-mail
+    "login_ip": (30, 15 * 60),  # failed logins per IP address
+    "code_attempt_ip": (30, 15 * 60),  # wrong codes per IP address
+    "code_send_destination": (5, 60 * 60),  # codes sent to one phone or e-mail
+    "code_send_ip": (20, 60 * 60),  # codes sent on behalf of one IP address
+    "sign_up_ip": (10, 60 * 60),  # sign-ups started from one IP address
+}
+# The national identity provider (OpenID Connect). The login button shows only when the issuer
+# and the client id are set.
+MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone address")
+# "client_secret_basic" (HTTP Basic) or "client_secret_post" (in the form).
+MOTCUA_OIDC_TOKEN_AUTH = os.environ.get("MOTCUA_OIDC_TOKEN_AUTH", "client_secret_basic")
+MOTCUA_OIDC_BUTTON_LABEL = os.environ.get(
+    "MOTCUA_OIDC_BUTTON_LABEL", "Đăng nhập bằng tài khoản định danh điện tử (VNeID)"
+)
+# Names of the non-standard claims: the citizen ID number and the organisations represented.
+MOTCUA_OIDC_CLAIM_ID_NUMBER = os.environ.get("MOTCUA_OIDC_CLAIM_ID_NUMBER", "citizen_id")
+MOTCUA_OIDC_CLAIM_ORGANISATIONS = os.environ.get("MOTCUA_OIDC_CLAIM_ORGANISATIONS", "organizations")
+MOTCUA_OIDC_TIMEOUT = float(os.environ.get("MOTCUA_OIDC_TIMEOUT", "10"))
+
+# -- Portal: following dossiers, public look-up, ratings ------------------------------------------
+# The portal's public address, printed on slips (the look-up QR code points to it).
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://localhost:8000")
+# Public look-up: attempts per client IP address per window, and wrong code/secret pairs allowed per
+# IP per window (counted through the cache: use a shared cache such as Redis with several servers).
+MOTCUA_LOOKUP_LIMIT = int(os.environ.get("MOTCUA_LOOKUP_LIMIT", "60"))
+MOTCUA_LOOKUP_FAILURE_LIMIT = int(os.environ.get("MOTCUA_LOOKUP_FAILURE_LIMIT", "10"))
+MOTCUA_LOOKUP_WINDOW_SECONDS = int(os.environ.get("MOTCUA_LOOKUP_WINDOW_SECONDS", "600"))
+# The cache (a key of CACHES) that counts look-up attempts.
+MOTCUA_LOOKUP_CACHE = os.environ.get("MOTCUA_LOOKUP_CACHE", "default")
+# How often a follower's dossier page refreshes its timeline (seconds).
+MOTCUA_TIMELINE_POLL_SECONDS = 20
+
+# -- Messages to applicants (notifications) ---------------------------------------------------------
+# SMS through eSMS.vn's brandname API; the demo points it at the local simulator.
+ESMS_URL = os.environ.get("ESMS_URL", "http://127.0.0.1:8781")
+ESMS_API_KEY = os.environ.get("ESMS_API_KEY", "")
+ESMS_SECRET_KEY = os.environ.get("ESMS_SECRET_KEY", "")
+ESMS_BRANDNAME = os.environ.get("ESMS_BRANDNAME", "MOTCUA")
+ESMS_SMS_TYPE = os.environ.get("ESMS_SMS_TYPE", "2")
+# SMS with Vietnamese accents (Unicode, 70 characters a part) or without (160 a part).
+NOTIFICATIONS_SMS_UNICODE = env_bool("NOTIFICATIONS_SMS_UNICODE")
+NOTIFICATIONS_SMS_MAX_SEGMENTS = int(os.environ.get("NOTIFICATIONS_SMS_MAX_SEGMENTS", "3"))
+# The secret in the delivery-report URL given to the gateway (required with a real gateway).
+NOTIFICATIONS_CALLBACK_TOKEN = os.environ.get("NOTIFICATIONS_CALLBACK_TOKEN", "")
+# motcua's public address, for links in messages and the gateway's callback.
+MOTCUA_SITE_URL = os.environ.get("MOTCUA_SITE_URL", "http://localhost:8000")
+# Minutes before each retry of a message that could not be sent; after the last, it has failed.
+NOTIFICATIONS_RETRY_MINUTES = os.environ.get("NOTIFICATIONS_RETRY_MINUTES", "1,5,15,60")
+MAILERS["default"]["OPTIONS"].setdefault("timeout", int(os.environ.get("EMAIL_TIMEOUT", "20")))

@@ -59,6 +59,28 @@ class Command(BaseCommand):
                 "--ipn-url",
                 f"http://127.0.0.1:{port}/thanh-toan/vnpay/ipn/",
             ],
+            # SMS gateway (eSMS protocol) and SMTP server with an inbox page (docs/portal-messages.md).
+            "messages": [
+                sys.executable,
+                "-m",
+                "motcua.notifications.simulator",
+                "--port",
+                "8781",
+                "--smtp-port",
+                "8025",
+            ],
+            # The national identity provider simulator, for "log in with VNeID" (docs/portal-accounts.md).
+            "identity": [
+                sys.executable,
+                "-m",
+                "motcua.citizens.oidc_provider",
+                "--port",
+                "8782",
+                "--redirect-uri",
+                f"http://localhost:{port}/tai-khoan/dinh-danh/ve/",
+                "--redirect-uri",
+                f"http://127.0.0.1:{port}/tai-khoan/dinh-danh/ve/",
+            ],
         }
         # Our own interpreter and fixed arguments: nothing here comes from outside.
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
@@ -98,6 +120,8 @@ class Command(BaseCommand):
             f"  Admin:       http://{shown}:{port}/quan-tri/",
             f"  API:         http://{shown}:{port}/api/v1/docs",
             "  Payments:    VNPay simulator at http://localhost:8780/ (no real money)",
+            "  Messages:    SMS and e-mail simulator at http://localhost:8781/",
+            "  Identity:    VNeID simulator at http://127.0.0.1:8782/ (demo identities, no real ones)",
             f"  Demo logins (password {DEMO_PASSWORD}):",
             *[f"    {username:<12} {role}" for username, role in DEMO_LOGINS],
             "  Stop with Ctrl+C.",

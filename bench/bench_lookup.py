@@ -1,0 +1,245 @@
+"""Public look-up throughput: GET /tra-cuu/<code>/<secret>/ over HTTP (goal: at least 2,000/s on 2 cores).
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua \
+     .venv/bin/python bench/bench_lookup.py [seconds, 15] [client processes, 2] [threads each, 4]
+
+Creates a throw-away database (test_motcua_bench_lookup on the server of DATABASE_URL) with the
+test province and catalogue and 300 dossiers received at the counter (their control slips hold a
+reception each, a third also a hand-over), serves motcua with granian (WSGI, 2 workers, settings
+`motcua.settings.bench`, the look-up's per-IP limits raised so that the load is not refused), and
+looks dossiers up at random from keep-alive clients in separate processes. Every answer is checked
+(200 and the dossier's code in the page). Prints look-ups/s, p50/p95 latency, errors, and the CPU
+seconds the server and the clients spent (the clients share the 2 cores with the server).
+"""
+
+import http.client
+import multiprocessing
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+GOAL = 2000
+DOSSIERS = 300
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua")
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        raise SystemExit("bench_lookup measures PostgreSQL: set DATABASE_URL=postgres://…")
+    return urlunsplit(parts._replace(path="/motcua_bench_lookup"))
+
+
+os.environ["DATABASE_URL"] = _database_url()
+os.environ["DJANGO_SETTINGS_MODULE"] = "motcua.settings.bench"
+MEDIA = tempfile.mkdtemp(prefix="motcua-bench-media-")
+os.environ["MEDIA_ROOT"] = MEDIA
+
+from _django import percentile, test_database  # noqa: E402
+
+
+def populate() -> list[tuple[str, str]]:
+    """The test province and catalogue, DOSSIERS received dossiers; their (code, secret)."""
+    import datetime as dt
+
+    import time_machine
+    from django.contrib.auth import get_user_model
+
+    from motcua.agencies.models import Agency, Assignment, Role
+    from motcua.agencies.services import save_agency
+    from motcua.catalog import exchange
+    from motcua.catalog.models import Procedure, ProcedureAgency
+    from motcua.dossiers import services
+    from motcua.dossiers.services import Applicant, Reception
+
+    root = save_agency(Agency(identifier="H42", name="Ủy ban nhân dân tỉnh Hà Tĩnh", kind=Agency.Kind.PROVINCE_PC))
+    commune = save_agency(
+        Agency(
+            identifier="H42.18073", name="Ủy ban nhân dân phường Thành Sen", kind=Agency.Kind.COMMUNE_PC, parent=root
+        )
+    )
+    centre = save_agency(
+        Agency(
+            identifier="H42.18073.01",
+            name="Trung tâm Phục vụ hành chính công phường Thành Sen",
+            kind=Agency.Kind.COMMUNE_CENTRE,
+            parent=commune,
+        )
+    )
+    exchange.import_file(ROOT / "src" / "motcua" / "catalog" / "tests" / "fixtures" / "small_catalog.json")
+    for procedure in Procedure.objects.all():
+        ProcedureAgency.objects.create(procedure=procedure, agency=commune)
+    officer = get_user_model().objects.create_user("tiepnhan", first_name="Lan", last_name="Nguyễn Thị")
+    Assignment.objects.create(officer=officer, agency=centre, role=Role.RECEPTIONIST)
+    pairs = []
+    with time_machine.travel(dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        for n in range(DOSSIERS):
+            applicant = Applicant(
+                kind="person", name=f"Trần Văn Hùng {n}", id_number="042190000123", address="Số 5, Hà Tĩnh"
+            )
+            dossier = services.receive_at_counter(officer, centre, Reception("2.001035", applicant), "receive")
+            if n % 3 == 0:
+                services.complete_step(dossier.pk, officer)
+            pairs.append((dossier.code, dossier.secret))
+    return pairs
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PYTHONPATH": str(ROOT / "src"),
+        "MOTCUA_LOOKUP_LIMIT": "1000000000",
+        "MOTCUA_LOOKUP_FAILURE_LIMIT": "1000000000",
+    }
+    # Production settings serve hashed static files: collect them as a deployment does.
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"], env=env, check=True
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--workers",
+        "2",
+        "--blocking-threads",
+        os.environ.get("BENCH_BLOCKING_THREADS", "4"),
+    ]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "motcua.wsgi:application"]
+    log = Path(MEDIA) / "granian.log"
+    server = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/tra-cuu/")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(server.pid, signal.SIGKILL)
+    raise SystemExit(f"granian did not start; see {log}")
+
+
+def server_cpu(server: subprocess.Popen) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == server.pid or int(stat.parent.name) == server.pid:  # the process group
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def client(port: int, pairs, threads: int, start: float, stop: float, queue) -> None:
+    """One client process: `threads` keep-alive connections looking dossiers up at random."""
+    import threading
+
+    results, errors = [], []
+
+    def run(seed: int) -> None:
+        rng = random.Random(seed)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.time() < stop:
+            code, secret = rng.choice(pairs)
+            t0 = time.time()
+            try:
+                connection.request("GET", f"/tra-cuu/{code}/{secret}/")
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(repr(exc))
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            if response.status != 200 or code.encode() not in body:
+                errors.append(f"{response.status}")
+            elif t0 >= start:
+                results.append((time.time() - t0) * 1000)
+
+    workers = [threading.Thread(target=run, args=(os.getpid() * 100 + n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    queue.put((results, errors[:5], len(errors), time.process_time()))
+
+
+def main() -> int:
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 15.0
+    processes = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 4
+    with test_database() as connection:
+        pairs = populate()
+        settings = connection.settings_dict
+        user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+        url = f"postgres://{user}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+        port = free_port()
+        server = start_server(url, port)
+        try:
+            warm_up = 3.0
+            start = time.time() + warm_up
+            stop = start + seconds
+            queue = multiprocessing.get_context("fork").Queue()
+            clients = [
+                multiprocessing.get_context("fork").Process(
+                    target=client, args=(port, pairs, threads, start, stop, queue)
+                )
+                for _ in range(processes)
+            ]
+            for process in clients:
+                process.start()
+            time.sleep(warm_up)
+            cpu_before = server_cpu(server)
+            outcomes = [queue.get() for _ in clients]
+            cpu = server_cpu(server) - cpu_before
+            for process in clients:
+                process.join()
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=15)
+        connection.close()
+    latencies = [ms for outcome in outcomes for ms in outcome[0]]
+    errors = sum(outcome[2] for outcome in outcomes)
+    rate = len(latencies) / seconds
+    done = max(1, len(latencies))
+    server_ms, client_ms = cpu / done * 1000, sum(outcome[3] for outcome in outcomes) / done * 1000
+    blocking = os.environ.get("BENCH_BLOCKING_THREADS", "4")
+    print(
+        f"public look-up over HTTP: PostgreSQL, granian WSGI 2 workers × {blocking} threads, "
+        f"{processes}×{threads} keep-alive clients, {seconds:.0f} s after 3 s warm-up, {os.cpu_count()} cores"
+    )
+    print(
+        f"  {len(latencies)} look-ups = {rate:.0f}/s   p50 {percentile(latencies, 0.5):.2f} ms   "
+        f"p95 {percentile(latencies, 0.95):.2f} ms   errors {errors}   (goal ≥ {GOAL}/s)"
+    )
+    print(
+        f"  CPU per request: server {server_ms:.2f} ms + clients {client_ms:.2f} ms (PostgreSQL not counted); "
+        f"load average {os.getloadavg()[0]:.1f}: the cores are shared with any other work"
+    )
+    for outcome in outcomes:
+        for error in outcome[1]:
+            print("  error:", error)
+    return 0 if rate >= GOAL and not errors else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
