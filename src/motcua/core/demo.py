@@ -4,11 +4,13 @@ officers with every role, and the demo catalogue. Loading it twice changes nothi
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from vietnam_provinces import Province, ProvinceCode, Ward
 
 from motcua.agencies.models import Agency, Assignment, Counter, Role
@@ -152,6 +154,33 @@ def load_officers() -> None:
             Assignment.objects.get_or_create(officer=user, agency=agency, role=role)
 
 
+# A citizen with an account on the portal; some online demo dossiers are hers.
+DEMO_CITIZEN = {
+    "phone": "0912345678",
+    "email": "lan.nguyen@example.vn",
+    "full_name": "Nguyễn Thị Lan",
+    "id_number": "042190000123",
+    "birth_date": dt.date(1990, 5, 1),
+    "address": "Số 5, đường Trần Phú, phường Thành Sen, tỉnh Hà Tĩnh",
+}
+
+
+@transaction.atomic
+def load_citizen():
+    """The demo citizen's account (phone and e-mail already proved) with her password."""
+    from motcua.citizens.models import Profile
+
+    profile = Profile.objects.filter(phone=DEMO_CITIZEN["phone"]).select_related("user").first()
+    if profile:
+        return profile.user
+    user = get_user_model().objects.create(username="citizen-demo")
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    now = timezone.now()
+    Profile.objects.create(user=user, phone_verified_at=now, email_verified_at=now, **DEMO_CITIZEN)
+    return user
+
+
 def load(dossiers: int = 400) -> dict[str, int]:
     """The demo province, its catalogue and officers; on an empty database, also `dossiers`
     demo dossiers made through the services (see `demo_dossiers`)."""
@@ -162,5 +191,6 @@ def load(dossiers: int = 400) -> dict[str, int]:
     agencies = load_agencies()
     procedures = load_catalog(agencies)
     load_officers()
-    made = 0 if Dossier.objects.exists() else load_dossiers(dossiers)
+    citizen = load_citizen()
+    made = 0 if Dossier.objects.exists() else load_dossiers(dossiers, citizen=citizen)
     return {"agencies": Agency.objects.count(), "procedures_imported": procedures, "dossiers": made}

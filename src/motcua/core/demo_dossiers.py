@@ -38,10 +38,11 @@ from motcua.core.text import fold
 from motcua.dossiers import alerts, services
 from motcua.dossiers.models import Channel, DossierStep, ReturnMethod
 from motcua.dossiers.services import Applicant, Reception, Upload
+from motcua.notifications import services as notifications
 from motcua.workdays.calendar import Unit, WorkCalendar
 from motcua.workdays.services import calendar_for
 
-from .demo import DEMO_COMMUNE_WARD, DEMO_PASSWORD, LEVEL1
+from .demo import DEMO_CITIZEN, DEMO_COMMUNE_WARD, DEMO_PASSWORD, LEVEL1
 
 # Working days before now over which receipts spread (about four months).
 WINDOW_DAYS = 84
@@ -294,6 +295,7 @@ class Story:
     return_method: str
     return_address: str
     acts: list[Act] = field(default_factory=list)
+    owner: object = None  # the portal account that submitted it online
 
     @property
     def online(self) -> bool:
@@ -931,6 +933,7 @@ class Player:
             return_method=story.return_method,
             return_address=story.return_address,
             resolving_agency_id=story.resolving.pk,
+            owner=story.owner,
         )
         self.dossier_id = dossier.pk
 
@@ -1064,7 +1067,28 @@ def plan(count: int = 400, seed: int = 2026, now: dt.datetime | None = None) -> 
     return Planner(seed, now or clock.now()).stories(count)
 
 
-def load_dossiers(count: int = 400, seed: int = 2026) -> int:
+def _give_to(citizen, stories: list[Story], how_many: int = 8) -> None:
+    """Make the first online stories of different fates the demo citizen's own dossiers."""
+    fates: set[str] = set()
+    for story in stories:
+        if len(fates) >= how_many:
+            return
+        if story.channel != Channel.ONLINE or story.fate in fates or story.applicant.kind != "person":
+            continue
+        fates.add(story.fate)
+        story.owner = citizen
+        story.applicant = Applicant(
+            kind="person",
+            name=DEMO_CITIZEN["full_name"],
+            id_number=DEMO_CITIZEN["id_number"],
+            address=DEMO_CITIZEN["address"],
+            birth_date=DEMO_CITIZEN["birth_date"],
+            phone=DEMO_CITIZEN["phone"],
+            email=DEMO_CITIZEN["email"],
+        )
+
+
+def load_dossiers(count: int = 400, seed: int = 2026, citizen=None) -> int:
     """Make `count` demo dossiers through the services; returns how many were made.
 
     Needs the demo province, catalogue and officers (`demo.load_agencies`, `load_catalog`,
@@ -1076,6 +1100,8 @@ def load_dossiers(count: int = 400, seed: int = 2026) -> int:
         load_acting_officers()
         planner = Planner(seed, now)
         stories = planner.stories(count)
+        if citizen is not None:
+            _give_to(citizen, stories)
         player = Player(planner)
 
         def issued(story: Story) -> int:
@@ -1083,8 +1109,9 @@ def load_dossiers(count: int = 400, seed: int = 2026) -> int:
             coded = [a.position for a in story.acts if a.op == "accept" or a.args.get("outcome") == "receive"]
             return coded[0] if coded else story.acts[0].position
 
-        for story in sorted(stories, key=lambda s: (issued(s), s.index)):
-            player.play(story)
+        with notifications.silenced():
+            for story in sorted(stories, key=lambda s: (issued(s), s.index)):
+                player.play(story)
         with clock.at(now):
             alerts.raise_alerts(now)
     return len(stories)

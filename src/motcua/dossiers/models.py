@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import clock
+
 from .codes import MAX_LENGTH as CODE_LENGTH
 from .workflow import STATUS_LABELS, Status
 
@@ -265,7 +267,7 @@ class DossierDocument(models.Model):
     content_type = models.CharField(max_length=60, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=clock.now)
     added_in = models.CharField(max_length=20, default="reception", help_text="reception or supplement")
     # A document of the applicant's earlier dossier given again (tái sử dụng): same stored file.
     reused_from = models.ForeignKey(

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -33,6 +35,21 @@ Status = Message.Status
 
 # -- writing messages -----------------------------------------------------------------------------
 
+_silenced: ContextVar[bool] = ContextVar("motcua_messages_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Dossier actions replayed from the past (the demo's history, a migration from an earlier
+    system) tell nobody today of what happened then: inside this block `for_dossier` writes
+    nothing. One-time codes are never silenced."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
 
 def contacts(dossier) -> tuple[str, str]:
     """(e-mail, phone) where the applicant can be reached: the dossier's, else the portal account's."""
@@ -52,7 +69,7 @@ def _sms_text(text: str) -> str:
 def for_dossier(dossier, action: str, event=None) -> list[Message]:
     """Write the messages that tell the applicant of `action` (called in the dossier's transaction)
     and send them once it commits. Nothing for actions the applicant is not told of."""
-    if action not in texts.TOLD:
+    if action not in texts.TOLD or _silenced.get():
         return []
     data = dict(getattr(event, "data", None) or {})
     note = getattr(event, "note", "") or ""

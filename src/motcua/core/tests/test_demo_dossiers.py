@@ -11,6 +11,7 @@ from motcua.core import clock, demo, demo_dossiers
 from motcua.dossiers import queues
 from motcua.dossiers.models import Dossier, Event, Extension
 from motcua.dossiers.workflow import OPEN, Status
+from motcua.notifications.models import Message
 from motcua.workdays.services import calendar_for
 
 
@@ -56,6 +57,14 @@ def test_demo_dossiers_show_every_status_and_fill_the_demo_officers_queues():
     assert queues.counts(lanhdao)["overdue"]
     # Other officers were made to act elsewhere, with the demo password.
     assert User.objects.get(username="lanhdao.tranphu").check_password(demo.DEMO_PASSWORD)
+
+    # The demo citizen follows her own online dossiers on the portal; the past told nobody today.
+    citizen = User.objects.get(citizen__phone=demo.DEMO_CITIZEN["phone"])
+    assert citizen.check_password(demo.DEMO_PASSWORD)
+    own = Dossier.objects.filter(owner=citizen)
+    assert own.count() >= 2 and set(own.values_list("channel", flat=True)) == {"online"}
+    assert set(own.values_list("applicant_id_number", flat=True)) == {demo.DEMO_CITIZEN["id_number"]}
+    assert not Message.objects.exists()
 
     again = demo.load(dossiers=60)
     assert again["dossiers"] == 0 and Dossier.objects.count() == 60

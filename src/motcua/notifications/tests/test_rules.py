@@ -43,3 +43,14 @@ def test_delivery_states_of_the_callback():
     assert protocol.delivery_state({"SendStatus": "4"}) == "failed"
     assert protocol.delivery_state({"SendStatus": "7"}) == ""
     assert protocol.message_id_of("motcua-42") == 42 and protocol.message_id_of("x-1") is None
+
+
+def test_actions_replayed_from_the_past_tell_nobody(receive):
+    from motcua.notifications import services as notifications
+    from motcua.notifications.models import Message
+
+    with notifications.silenced():
+        quiet = receive()
+    assert not Message.objects.filter(dossier=quiet).exists()
+    told = receive()
+    assert Message.objects.filter(dossier=told, purpose="receive").exists()

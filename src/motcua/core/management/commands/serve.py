@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 "--ipn-url",
                 f"http://127.0.0.1:{port}/thanh-toan/vnpay/ipn/",
             ],
-            # SMS gateway (eSMS protocol) and SMTP server with an inbox page (docs/portal-messages.md).
+            # SMS gateway (eSMS protocol) and SMTP server with an inbox page (docs/messages.md).
             "messages": [
                 sys.executable,
                 "-m",
@@ -109,7 +109,7 @@ class Command(BaseCommand):
         sys.exit(exit_code if exit_code > 0 else 0)
 
     def banner(self, host, port):
-        from motcua.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+        from motcua.core.demo import DEMO_CITIZEN, DEMO_LOGINS, DEMO_PASSWORD
 
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
         lines = [
@@ -124,6 +124,8 @@ class Command(BaseCommand):
             "  Identity:    VNeID simulator at http://127.0.0.1:8782/ (demo identities, no real ones)",
             f"  Demo logins (password {DEMO_PASSWORD}):",
             *[f"    {username:<12} {role}" for username, role in DEMO_LOGINS],
+            f"  Citizen on the portal: {DEMO_CITIZEN['phone']} (password {DEMO_PASSWORD}); the one-time code",
+            "    arrives in the message simulator's inbox.",
             "  Stop with Ctrl+C.",
             "",
         ]
