@@ -1,3 +1,4 @@
+# ruff: noqa: F811 — fixtures are imported here by name
 """The whole journey of a person who has never used the portal, on a phone: sign up, submit a
 birth registration with one upload and one document reused from an earlier dossier, see it
 received in the back office, answer the supplement request, get the electronic result, rate the
