@@ -50,7 +50,6 @@ def silenced() -> Iterator[None]:
         _silenced.reset(token)
 
 
-
 def contacts(dossier) -> tuple[str, str]:
     """(e-mail, phone) where the applicant can be reached: the dossier's, else the portal account's."""
     email, phone = dossier.applicant_email or "", phones.normalise(dossier.applicant_phone or "")
