@@ -15,6 +15,7 @@ urlpatterns = [
     path("thong-bao/", include("motcua.notifications.urls")),
     path("tai-khoan/", include("motcua.citizens.urls")),
     path("danh-gia/", include("motcua.feedback.urls")),
+    path("xac-thuc/", include("motcua.documents.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),

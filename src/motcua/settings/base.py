@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "motcua.citizens",
     "motcua.notifications",
     "motcua.feedback",
+    "motcua.documents",
 ]
 
 MIDDLEWARE = [
