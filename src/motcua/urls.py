@@ -15,7 +15,12 @@ urlpatterns = [
     path("thong-bao/", include("motcua.notifications.urls")),
     path("tai-khoan/", include("motcua.citizens.urls")),
     path("danh-gia/", include("motcua.feedback.urls")),
+    path("phan-anh/", include("motcua.feedback.item_urls")),
+    path("can-bo/phan-anh/", include("motcua.feedback.desk_urls")),
     path("xac-thuc/", include("motcua.documents.urls")),
+    path("kho-du-lieu/", include("motcua.documents.warehouse_urls")),
+    path("can-bo/ky-so/", include("motcua.documents.backoffice_urls")),  # digital signatures
+    path("can-bo/so-hoa/", include("motcua.documents.digitize_urls")),  # digitization
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),

@@ -33,6 +33,7 @@ class ChecklistRow:
     form: str = ""
     quantity: str = "1"
     had_file: bool = False  # a file was chosen, and must be chosen again after an error
+    reuse: str = ""  # data warehouse: the id of the applicant's document given again, not scanned
 
     @property
     def prefix(self) -> str:
@@ -98,7 +99,9 @@ def typed(version: ProcedureVersion, post, files) -> Typed:
     for document in version.documents.all():
         row = ChecklistRow(document)
         row.had_file = bool(files.get(f"{row.prefix}-file"))
-        row.received = post.get(f"{row.prefix}-received") == "on" or row.had_file
+        # data warehouse: a document chosen from the applicant's warehouse counts as received
+        row.reuse = post.get(f"{row.prefix}-reuse", "") if (post.get(f"{row.prefix}-reuse") or "").isdigit() else ""
+        row.received = post.get(f"{row.prefix}-received") == "on" or row.had_file or bool(row.reuse)
         row.form = post.get(f"{row.prefix}-form") or default_form(document)
         row.quantity = post.get(f"{row.prefix}-quantity", "1")
         rows.append(row)
@@ -158,6 +161,8 @@ def build(version: ProcedureVersion, form: Typed, files, outcome: str) -> tuple[
                 required_document_id=row.document.pk,
                 filename=filename,
                 content=content,
+                # data warehouse: given again from the applicant's warehouse when nothing was scanned
+                reuse_document=int(row.reuse) if row.reuse and not content else None,
             )
         )
     missing = [r.document.name for r in form.rows if not r.received and not r.document.optional]

@@ -563,6 +563,14 @@ def _perform(action: str, request, dossier, revision: int):
             if upload
             else None
         )
+        # -- digital signatures: "sign and approve" signs the uploaded or template-made result.
+        if post.get("sign") == "1":
+            from motcua.documents import results as signed_results
+
+            return signed_results.approve_and_sign(
+                pk, user, note=post.get("note", ""), revision=revision, uploaded=result
+            )
+        # -- end of digital signatures
         return services.approve(pk, user, note=post.get("note", ""), revision=revision, result=result)
     if action == "refuse":
         return services.refuse(pk, user, reasons=post.get("reasons", ""), revision=revision)

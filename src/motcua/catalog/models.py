@@ -138,6 +138,16 @@ class ProcedureVersion(models.Model):
         help_text=_("A dossier waiting for a supplement longer than this is closed."),
     )
     result = models.TextField(_("result"))
+    # -- electronic results: the template of the signed result document (documents.results) --
+    result_template = models.TextField(
+        _("result document template"),
+        blank=True,
+        help_text=_(
+            "HTML (Django template) of the result document, filled with the dossier's data and answers "
+            "and signed by the leader at approval. Empty: the leader uploads the result."
+        ),
+    )
+    # -- end of electronic results --
     legal_basis = models.JSONField(_("legal basis"), default=list)
     online_level = models.CharField(_("online service level"), max_length=10, choices=OnlineLevel.choices)
     boundary_free = models.BooleanField(

@@ -191,6 +191,11 @@ def load(dossiers: int = 400) -> dict[str, int]:
     agencies = load_agencies()
     procedures = load_catalog(agencies)
     load_officers()
+    # -- digital signatures: the demo CA and the leader's and receptionist's keys (var/signing)
+    from motcua.documents.signing.demo import make_demo_keys
+
+    make_demo_keys()
+    # -- end of digital signatures
     citizen = load_citizen()
     made = 0 if Dossier.objects.exists() else load_dossiers(dossiers, citizen=citizen)
     return {"agencies": Agency.objects.count(), "procedures_imported": procedures, "dossiers": made}

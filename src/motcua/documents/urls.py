@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns = []
+urlpatterns = [
+    path("", views.verify, name="verify"),
+    path("<str:code>/", views.issued, name="issued"),
+]

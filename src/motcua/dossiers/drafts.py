@@ -413,10 +413,11 @@ def remove(draft: Draft, required_document_id) -> None:
 
 
 def reusable_documents(user) -> QuerySet[DossierDocument]:
-    """Documents of the person's own earlier dossiers that hold a file: a filter on the owner."""
-    if user is None or not user.is_authenticated:
-        return DossierDocument.objects.none()
-    return DossierDocument.objects.filter(dossier__owner=user).exclude(file="")
+    """What the person may give again: the documents of their data warehouse (own dossiers, their
+    e-results and certified e-copies, and those of organisations they represent)."""
+    from motcua.documents import warehouse
+
+    return warehouse.reusable(user)
 
 
 def reuse_choices(draft: Draft) -> dict[int, list[DossierDocument]]:

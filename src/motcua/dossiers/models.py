@@ -273,6 +273,12 @@ class DossierDocument(models.Model):
     reused_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reused from")
     )
+    # The bytes in the content-addressed store, and the document of the owner's data warehouse this
+    # component is (a reused component points at the same document as the one it reuses).
+    blob = models.ForeignKey("documents.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="components"
+    )
 
     class Meta:
         ordering = ["dossier", "id"]

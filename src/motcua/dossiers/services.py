@@ -9,13 +9,11 @@ control slip. A refused action raises `ActionError` (403 not allowed, 409 confli
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -77,6 +75,8 @@ class Upload:
     content: bytes = b""
     # Online: a document of the applicant's earlier dossier given again instead of a new file.
     reuse_of: int | None = None
+    # A document of the applicant's data warehouse (documents.Document) given again, not scanned.
+    reuse_document: int | None = None
 
 
 @dataclass
@@ -306,45 +306,78 @@ def _clean_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str]]:
     return checked
 
 
-def _store_documents(dossier: Dossier, uploads: list[tuple[Upload, str]], stage: str, reused=None) -> None:
+def _store_documents(
+    dossier: Dossier, uploads: list[tuple[Upload, str]], stage: str, reused=None, *, from_warehouse=None, by=None
+) -> None:
+    """Keep the components: new bytes go into the content-addressed store and become a document
+    (version 1) of the applicant's data warehouse; a reused one points at the same blob and document.
+    Called inside the dossier's transaction: rows are never left without their blob."""
+    from motcua.documents import store, warehouse
+    from motcua.documents.models import Document
+
     documents = []
     reused = reused or {}
+    from_warehouse = from_warehouse or {}
+    kind = Document.Kind.RESULT if stage == "result" else Document.Kind.COMPONENT
+    owner = None
+    new = []
     for upload, content_type in uploads:
-        source = reused.get(upload.reuse_of) if upload.reuse_of else None
-        if source is not None:
-            # The same stored file and fingerprint: nothing is copied, the officer sees it was reused.
-            documents.append(
-                DossierDocument(
-                    dossier=dossier,
-                    required_document_id=upload.required_document_id,
-                    name=nfc(upload.name),
-                    form=upload.form,
-                    quantity=max(1, upload.quantity),
-                    file=source.file.name,
-                    content_type=source.content_type,
-                    size=source.size,
-                    sha256=source.sha256,
-                    added_in=stage,
-                    reused_from=source,
-                )
-            )
-            continue
-        document = DossierDocument(
+        row = DossierDocument(
             dossier=dossier,
             required_document_id=upload.required_document_id,
             name=nfc(upload.name),
             form=upload.form,
             quantity=max(1, upload.quantity),
-            content_type=content_type,
-            size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest() if upload.content else "",
             added_in=stage,
         )
-        if upload.content:
-            extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
-            document.file.save(f"{document.sha256[:16]}.{extension}", ContentFile(upload.content), save=False)
-        documents.append(document)
+        source = reused.get(upload.reuse_of) if upload.reuse_of else None
+        kept = from_warehouse.get(upload.reuse_document) if upload.reuse_document else None
+        if source is not None:
+            # The same stored file and fingerprint: nothing is copied, the officer sees it was reused.
+            row.file, row.content_type, row.size, row.sha256 = (
+                source.file.name,
+                source.content_type,
+                source.size,
+                source.sha256,
+            )
+            row.blob_id, row.document_id, row.reused_from = source.blob_id, source.document_id, source
+        elif kept is not None:
+            blob = kept.current.blob
+            row.file, row.content_type, row.size, row.sha256 = blob.name, blob.content_type, blob.size, blob.sha256
+            row.blob, row.document = blob, kept
+            row.reused_from = kept.components.order_by("-id").first()
+        elif upload.content:
+            blob = store.put(upload.content, content_type)
+            owner = owner if owner is not None else warehouse.for_dossier(dossier)
+            fields = {"kind": kind, "title": row.name, "source_dossier": dossier, **owner}
+            new.append((row, blob, {**fields, "required_document_id": upload.required_document_id}))
+            # The page's file is the blob itself: one copy of the bytes, served as before.
+            row.file, row.content_type, row.size, row.sha256, row.blob = (
+                blob.name,
+                content_type,
+                blob.size,
+                blob.sha256,
+                blob,
+            )
+        documents.append(row)
+    if new:
+        kept = store.new_documents([(blob, fields) for _row, blob, fields in new], by=by)
+        for (row, _blob, _fields), document in zip(new, kept, strict=True):
+            row.document = document
     DossierDocument.objects.bulk_create(documents)
+
+
+def _from_warehouse(owner, documents: Sequence[Upload]) -> dict:
+    """The warehouse documents to give again: only the applicant's own, each with a version."""
+    from motcua.documents import warehouse
+
+    wanted = {d.reuse_document for d in documents if d.reuse_document}
+    if not wanted:
+        return {}
+    found = {d.pk: d for d in warehouse.documents(owner).filter(pk__in=wanted, versions__isnull=False).distinct()}
+    if set(found) != wanted:
+        raise Invalid(_("A document to reuse is not among the applicant's documents."), "documents")
+    return found
 
 
 def default_resolving_agency(version: ProcedureVersion, centre: Agency, chosen_id: int | None = None) -> Agency:
@@ -393,6 +426,9 @@ def receive_at_counter(actor, centre: Agency, data: Reception, outcome: str, *, 
         )
     applicant = _clean_applicant(data.applicant)
     uploads = _clean_uploads(data.documents)
+    from motcua.documents import warehouse
+
+    from_warehouse = _from_warehouse(warehouse.at_counter(applicant.kind, applicant.id_number), data.documents)
     if data.fees_collected < 0:
         raise Invalid(_("Fees cannot be negative."), "fees_collected")
     if data.return_method not in ReturnMethod.values:
@@ -435,7 +471,7 @@ def receive_at_counter(actor, centre: Agency, data: Reception, outcome: str, *, 
             if outcome == "supplement":
                 _open_suspension(dossier, actor, now, reasons, items, at_reception=True)
             _event(dossier, action, actor, at=now, agency=centre, note=nfc(reasons), data={"items": list(items)})
-        _store_documents(dossier, uploads, "reception")
+        _store_documents(dossier, uploads, "reception", from_warehouse=from_warehouse, by=actor)
     return dossier
 
 
@@ -646,7 +682,9 @@ def _reused_documents(owner, documents: Sequence[Upload]) -> dict[int, DossierDo
         return {}
     if owner is None:
         raise Invalid(_("Only a portal account may reuse documents of its earlier dossiers."), "documents")
-    found = {d.pk: d for d in DossierDocument.objects.filter(pk__in=wanted, dossier__owner=owner).exclude(file="")}
+    from motcua.documents import warehouse
+
+    found = {d.pk: d for d in warehouse.reusable(owner).filter(pk__in=wanted)}
     if set(found) != wanted:
         raise Invalid(_("A document to reuse is not among the documents of your dossiers."), "documents")
     return found
@@ -848,7 +886,7 @@ def supplement(dossier_id: int, actor, *, documents: Sequence[Upload] = (), note
         fields += ["clock_started_at", "due_at", "index_due_at"]
         _reschedule_steps(dossier, calendar, calendar.clock_start(now, paper=paper))
     _save(dossier, *fields)
-    _store_documents(dossier, uploads, "supplement")
+    _store_documents(dossier, uploads, "supplement", by=actor)
     _event(
         dossier,
         "supplement",
@@ -1041,7 +1079,7 @@ def approve(dossier_id: int, actor, *, note: str = "", revision=None, result: Up
     dossier.status = Status.PROCESSED
     dossier.processed_at = now
     _save(dossier, "status", "processed_at")
-    _store_documents(dossier, uploads, "result")
+    _store_documents(dossier, uploads, "result", by=actor)
     _event(
         dossier,
         "approve",

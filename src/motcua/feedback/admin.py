@@ -4,8 +4,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import CounterDevice, RatedAgency, RatedOfficer, Rating
+from . import items, services
+from .models import CounterDevice, FeedbackEvent, FeedbackItem, RatedAgency, RatedOfficer, Rating
 
 
 class RatedOfficerInline(admin.TabularInline):
@@ -46,6 +46,7 @@ class RatingAdmin(admin.ModelAdmin):
             "title": _("Ratings per officer and agency"),
             "opts": self.model._meta,
             **services.evaluation(),
+            "conduct": items.conduct_by_officer(),
         }
         return TemplateResponse(request, "feedback/admin_evaluation.html", context)
 
@@ -72,3 +73,32 @@ class RatedOfficerAdmin(admin.ModelAdmin):
 class CounterDeviceAdmin(admin.ModelAdmin):
     list_display = ["counter", "token", "dossier", "shown_at"]
     readonly_fields = ["dossier", "officer", "shown_at"]
+
+
+class FeedbackEventInline(admin.TabularInline):
+    model = FeedbackEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "action", "from_status", "to_status", "actor_name", "agency", "to_agency", "note"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(admin.ModelAdmin):
+    """Feedback items, read only here (officers handle them at /can-bo/phan-anh/): filter by officer
+    and kind for an officer's record of conduct complaints."""
+
+    list_display = ["code", "subject", "kind", "status", "agency", "officer", "received_at", "on_time"]
+    list_filter = ["kind", "status", "channel", "on_time", "agency", "officer"]
+    search_fields = ["code", "subject", "dossier__code"]
+    date_hierarchy = "received_at"
+    inlines = [FeedbackEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

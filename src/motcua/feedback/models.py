@@ -132,3 +132,174 @@ class CounterDevice(models.Model):
 
     def __str__(self) -> str:
         return str(self.counter)
+
+
+# -- feedback and recommendations (phản ánh, kiến nghị) ----------------------------------------------
+
+
+def new_item_secret() -> str:
+    """The unguessable part of a feedback item's code (10 letters and digits, no look-alikes)."""
+    return "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
+
+
+class FeedbackItem(models.Model):
+    """A remark or recommendation on a regulation, a procedure, an officer's conduct or a dossier
+    (phản ánh, kiến nghị), with its legal deadlines counted on the handling agency's calendar."""
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        QR_BOX = "qr_box", _("Counter suggestion box (QR code)")
+        HOTLINE = "hotline", _("Hotline")
+        LETTER = "letter", _("Letter")
+        IN_PERSON = "in_person", _("In person")
+
+    class Kind(models.TextChoices):
+        REGULATION = "regulation", _("Regulation")
+        PROCEDURE = "procedure", _("Administrative procedure")
+        CONDUCT = "conduct", _("An officer's conduct")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        IN_PROGRESS = "in_progress", _("Being handled")
+        WAITING_SENDER = "waiting_sender", _("Waiting for more from the sender")
+        AWAITING_APPROVAL = "awaiting_approval", _("Answer waiting for the leader's approval")
+        ANSWERED = "answered", _("Answered")
+        PUBLISHED = "published", _("Answer published")
+        REJECTED = "rejected", _("Rejected")
+        REOPENED = "reopened", _("Reopened by the sender")
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("text"))
+    search_text = models.TextField(editable=False, default="")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("handling agency"), on_delete=models.PROTECT, related_name="feedback_items"
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_items",
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_about",
+    )
+    officer_name = models.CharField(_("officer concerned (as named)"), max_length=200, blank=True)
+    # The sender: seen by the handlers; the public never sees it. Empty only for the anonymous box.
+    sender_name = models.CharField(_("sender's name"), max_length=200, blank=True)
+    sender_phone = models.CharField(_("sender's phone"), max_length=20, blank=True)
+    sender_email = models.CharField(_("sender's e-mail"), max_length=254, blank=True)
+    sender_address = models.CharField(_("sender's address"), max_length=300, blank=True)
+    sender_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback_sent"
+    )
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received at"))
+    # The clock of the agency now handling it: restarts when the item is forwarded.
+    clock_from = models.DateTimeField(_("counted from"))
+    reject_due_at = models.DateTimeField(_("reject by"))
+    forward_due_at = models.DateTimeField(_("forward by"))
+    more_due_at = models.DateTimeField(_("ask for more by"))
+    answer_due_at = models.DateTimeField(_("answer by"))
+    publish_due_at = models.DateTimeField(_("publish by"))
+    waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
+    reasons = models.TextField(_("reasons for rejection"), blank=True)
+    question = models.TextField(_("what the sender was asked"), blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("rejected or answered at"), null=True, blank=True)
+    on_time = models.BooleanField(_("handled on time"), null=True, blank=True)
+    public_subject = models.CharField(_("published subject"), max_length=200, blank=True)
+    public_text = models.TextField(_("published text"), blank=True)
+    public_answer = models.TextField(_("published answer"), blank=True)
+    # Search key of the published (masked) words only, so searching reveals nothing unpublished.
+    public_search = models.TextField(editable=False, default="")
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("why the sender reopened it"), blank=True)
+    helpful = models.PositiveIntegerField(_("marked helpful"), default=0)
+    not_helpful = models.PositiveIntegerField(_("marked not helpful"), default=0)
+
+    class Meta:
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "status", "answer_due_at"], name="feedback_queue"),
+            models.Index(fields=["status", "-published_at"], name="feedback_published"),
+            models.Index(fields=["officer", "kind"], name="feedback_officer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.subject}"
+
+
+class FeedbackAttachment(models.Model):
+    """A file sent with the item (PDF, PNG or JPEG), kept in the content-addressed store."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="attachments")
+    blob = models.ForeignKey("documents.Blob", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    added_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeedbackEvent(models.Model):
+    """One step of an item's history: appended, never edited (the database refuses changes)."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.action}"
+
+
+class FeedbackVote(models.Model):
+    """Whether a reader (the sender or anyone) found the answer helpful: one vote per reader."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="votes")
+    voter = models.CharField(max_length=64)
+    helpful = models.BooleanField()
+    by_sender = models.BooleanField(default=False)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "voter"], name="one_vote_per_reader")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.helpful}"

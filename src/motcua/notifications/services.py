@@ -270,3 +270,56 @@ def record_report(channel: str, params: Mapping[str, str]) -> str:
                 provider_message_id=report.provider_message_id[:100]
             )
     return "updated" if changed else "unchanged"
+
+
+# -- feedback items (phản ánh, kiến nghị) ------------------------------------------------------------
+
+
+def for_feedback(item, action: str) -> list[Message]:
+    """Tell the sender of a feedback item of a change of its status: messages written in the
+    caller's transaction (no dossier) and sent once it commits. A sender who left no contact
+    follows the item by its code only."""
+    from motcua.feedback import texts as feedback_texts
+
+    if _silenced.get():
+        return []
+    text = feedback_texts.compose(item, action)
+    if text is None:
+        return []
+    email, phone = item.sender_email or "", phones.normalise(item.sender_phone or "")
+    if item.sender_account_id and (not email or not phone):
+        profile = getattr(item.sender_account, "citizen", None)
+        if profile is not None:
+            email = email or (profile.email or "")
+            phone = phone or phones.normalise(profile.phone or "")
+    now = clock.now()
+    purpose = f"feedback_{action}"[:40]
+    rows = []
+    if email:
+        rows.append(
+            Message(
+                channel=Message.Channel.EMAIL,
+                recipient=email,
+                subject=text.subject[:200],
+                body=text.body,
+                purpose=purpose,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    if phone:
+        rows.append(
+            Message(
+                channel=Message.Channel.SMS,
+                recipient=phone,
+                body=_sms_text(text.sms),
+                purpose=purpose,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    if not rows:
+        return []
+    created = Message.objects.bulk_create(rows)
+    _deliver_on_commit(created)
+    return created

@@ -262,3 +262,61 @@ MOTCUA_SITE_URL = os.environ.get("MOTCUA_SITE_URL", "http://localhost:8000")
 # Minutes before each retry of a message that could not be sent; after the last, it has failed.
 NOTIFICATIONS_RETRY_MINUTES = os.environ.get("NOTIFICATIONS_RETRY_MINUTES", "1,5,15,60")
 MAILERS["default"]["OPTIONS"].setdefault("timeout", int(os.environ.get("EMAIL_TIMEOUT", "20")))
+
+# -- Digital signatures and electronic results ------------------------------------------------------
+# The font of the visible signature stamp (TrueType, with Vietnamese letters).
+MOTCUA_SIGNATURE_FONT = os.environ.get("MOTCUA_SIGNATURE_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+# Root certificates (PEM files, separated by ":") that signatures must chain to; the admin adds
+# more as "Trusted root certificates". The demo's root is added by `make_demo_signing_keys`.
+MOTCUA_TRUSTED_ROOTS = [p for p in os.environ.get("MOTCUA_TRUSTED_ROOTS", "").split(":") if p]
+# Where `make_demo_signing_keys` writes the demo CA and keys (never committed).
+MOTCUA_DEMO_KEYS_DIR = Path(os.environ.get("MOTCUA_DEMO_KEYS_DIR", VAR_DIR / "signing"))
+# Public verification: the largest PDF accepted (bytes) and verifications per client IP per window.
+MOTCUA_VERIFY_MAX_BYTES = int(os.environ.get("MOTCUA_VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
+MOTCUA_VERIFY_LIMIT = int(os.environ.get("MOTCUA_VERIFY_LIMIT", "30"))
+MOTCUA_VERIFY_WINDOW_SECONDS = int(os.environ.get("MOTCUA_VERIFY_WINDOW_SECONDS", "600"))
+# -- end of digital signatures ----------------------------------------------------------------------
+
+# -- Digitization at reception (scanned components, OCR) -------------------------------------------
+# The OCR program and the rasteriser of PDF pages (poppler-utils), by name on PATH or full path.
+MOTCUA_TESSERACT = os.environ.get("MOTCUA_TESSERACT", "tesseract")
+MOTCUA_PDFTOPPM = os.environ.get("MOTCUA_PDFTOPPM", "pdftoppm")
+MOTCUA_OCR_LANGUAGE = os.environ.get("MOTCUA_OCR_LANGUAGE", "vie")
+MOTCUA_OCR_DPI = int(os.environ.get("MOTCUA_OCR_DPI", "300"))
+MOTCUA_OCR_TIMEOUT = float(os.environ.get("MOTCUA_OCR_TIMEOUT", "120"))  # seconds a page
+# A job without progress for this long (worker stopped) may be started again by the officer.
+MOTCUA_OCR_STALLED_MINUTES = int(os.environ.get("MOTCUA_OCR_STALLED_MINUTES", "15"))
+# Limits of one component's scan: pages, bytes a file, bytes in all, pixels a page image.
+MOTCUA_SCAN_MAX_PAGES = int(os.environ.get("MOTCUA_SCAN_MAX_PAGES", "60"))
+MOTCUA_SCAN_MAX_FILE_BYTES = int(os.environ.get("MOTCUA_SCAN_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
+MOTCUA_SCAN_MAX_TOTAL_BYTES = int(os.environ.get("MOTCUA_SCAN_MAX_TOTAL_BYTES", str(100 * 1024 * 1024)))
+MOTCUA_SCAN_MAX_PIXELS = int(os.environ.get("MOTCUA_SCAN_MAX_PIXELS", str(50_000_000)))  # A3 at 600 dpi
+# How often the digitization page asks for OCR progress (seconds).
+MOTCUA_OCR_POLL_SECONDS = 2
+
+# -- Feedback and recommendations (phản ánh, kiến nghị) --------------------------------------------
+# Working days for each step: reject, forward to the competent agency, ask for more, answer, publish.
+MOTCUA_FEEDBACK_DAYS = {
+    "reject": int(os.environ.get("MOTCUA_FEEDBACK_REJECT_DAYS", "2")),
+    "forward": int(os.environ.get("MOTCUA_FEEDBACK_FORWARD_DAYS", "5")),
+    "more": int(os.environ.get("MOTCUA_FEEDBACK_MORE_DAYS", "5")),
+    "answer": int(os.environ.get("MOTCUA_FEEDBACK_ANSWER_DAYS", "15")),
+    "publish": int(os.environ.get("MOTCUA_FEEDBACK_PUBLISH_DAYS", "2")),
+}
+# Working days after the answer during which the sender may reopen it (once).
+MOTCUA_FEEDBACK_REOPEN_DAYS = int(os.environ.get("MOTCUA_FEEDBACK_REOPEN_DAYS", "10"))
+# Items sent from one client IP per window (portal and suggestion box), and the window (seconds).
+MOTCUA_FEEDBACK_LIMIT = int(os.environ.get("MOTCUA_FEEDBACK_LIMIT", "5"))
+MOTCUA_FEEDBACK_WINDOW_SECONDS = int(os.environ.get("MOTCUA_FEEDBACK_WINDOW_SECONDS", "3600"))
+MOTCUA_FEEDBACK_CACHE = os.environ.get("MOTCUA_FEEDBACK_CACHE", "default")
+# How long an anonymous sender's challenge stays valid (seconds); attachments per item.
+MOTCUA_FEEDBACK_CHALLENGE_SECONDS = int(os.environ.get("MOTCUA_FEEDBACK_CHALLENGE_SECONDS", "1800"))
+MOTCUA_FEEDBACK_MAX_FILES = int(os.environ.get("MOTCUA_FEEDBACK_MAX_FILES", "3"))
+MOTCUA_FEEDBACK_MAX_FILE_BYTES = int(os.environ.get("MOTCUA_FEEDBACK_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
+# -- end of feedback and recommendations -----------------------------------------------------------
+
+# -- Document store and data warehouse (kho dữ liệu) -------------------------------------------------
+# The integrity check reads again, every hour, this many stored files not checked for so many days.
+MOTCUA_BLOB_CHECK_DAYS = int(os.environ.get("MOTCUA_BLOB_CHECK_DAYS", "7"))
+MOTCUA_BLOB_CHECK_BATCH = int(os.environ.get("MOTCUA_BLOB_CHECK_BATCH", "200"))
+# -- end of document store and data warehouse --------------------------------------------------------
