@@ -31,12 +31,12 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from socketserver import ThreadingMixIn
 from urllib.parse import parse_qsl, urlencode
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from motcua.core import loopback
 
 FAULTS = ("unpublished_key", "wrong_nonce", "expired", "wrong_audience", "wrong_issuer")
 DEMO_CLIENT_ID = "motcua-demo"
@@ -390,25 +390,9 @@ button{{font-size:1.1rem;padding:.7rem 1.4rem;margin-right:.5rem;border-radius:6
 <h1>{html.escape(title)}</h1>{body}</body></html>"""
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 def serve(provider: Provider, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True, issuer: str = ""):
     """Serve the provider; its issuer is this server's address unless given."""
-    server = make_server(
-        host,
-        port,
-        make_app(provider),
-        server_class=_ThreadingServer,
-        handler_class=_QuietHandler if quiet else WSGIRequestHandler,
-    )
+    server = loopback.wsgi_server(make_app(provider), host, port, quiet=quiet)
     provider.issuer = issuer.rstrip("/") or f"http://{host}:{server.server_address[1]}"
     return server
 
@@ -416,8 +400,7 @@ def serve(provider: Provider, host: str = "127.0.0.1", port: int = 0, *, quiet: 
 def start_in_thread(provider: Provider, host: str = "127.0.0.1", port: int = 0):
     """For tests: serve on a free port in a daemon thread; stop with `server.shutdown()`."""
     server = serve(provider, host, port)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    return server
+    return loopback.in_thread(server)
 
 
 def main(argv: list[str] | None = None) -> None:

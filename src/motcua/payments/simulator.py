@@ -42,14 +42,14 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
-from socketserver import ThreadingMixIn
 from urllib.parse import parse_qsl
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 try:
+    from motcua.core import loopback
     from motcua.payments.contrib.vnpay import protocol
 except ModuleNotFoundError:  # run as a file from a checkout
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+    from motcua.core import loopback
     from motcua.payments.contrib.vnpay import protocol
 
 PAY_PATH = "/paymentv2/vpcpay.html"
@@ -518,32 +518,15 @@ button{{font-size:1.1rem;padding:.6rem 1.4rem;margin-right:.5rem;border-radius:6
 <body><p class="banner">VNPAY simulator — no real money moves.</p><h1>{html.escape(title)}</h1>{body}</body></html>"""
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 def serve(gateway: Gateway, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True):
     """Serve the simulator; returns the server (its port in `server.server_address[1]`)."""
-    return make_server(
-        host,
-        port,
-        make_app(gateway),
-        server_class=_ThreadingServer,
-        handler_class=_QuietHandler if quiet else WSGIRequestHandler,
-    )
+    return loopback.wsgi_server(make_app(gateway), host, port, quiet=quiet)
 
 
 def start_in_thread(gateway: Gateway, host: str = "127.0.0.1", port: int = 0):
     """For tests: serve on a free port in a daemon thread; stop with `server.shutdown()`."""
     server = serve(gateway, host, port)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    return server
+    return loopback.in_thread(server)
 
 
 def main(argv: list[str] | None = None) -> None:
