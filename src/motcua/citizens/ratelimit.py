@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
+from motcua.core import windows
 from motcua.core.errors import ActionError
 
 
@@ -79,14 +80,7 @@ def count(name: str, who: str) -> int:
     limit, window = _window(name)
     now = time.time()
     counter, lock, left = _keys(name, who, window, now)
-    if cache.add(counter, 1, timeout=left + 1):
-        tries = 1
-    else:
-        try:
-            tries = cache.incr(counter)
-        except ValueError:  # expired between add and incr
-            cache.add(counter, 1, timeout=left + 1)
-            tries = 1
+    tries = windows.bump(cache, counter, left + 1)
     if tries >= limit:
         cache.add(lock, now + window, timeout=window + 1)
     return tries

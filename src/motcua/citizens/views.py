@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.errors import ActionError
+from motcua.core.windows import client_address as client_ip
 
 from . import devices, identifiers, oidc, services
 from .access import citizen_required, profile_of
@@ -23,11 +24,6 @@ PENDING = "citizens_pending"
 IDENTITY = "citizens_identity"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 Purpose = OneTimeCode.Purpose
-
-
-def client_ip(request) -> str:
-    """The visitor's address as the web server passed it (the proxy in front must set it)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _next(request, default: str = "") -> str:

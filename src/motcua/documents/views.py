@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -15,6 +14,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from motcua.core import windows
 
 from . import store
 from .models import IssuedDocument
@@ -72,23 +73,11 @@ def _messages() -> dict[Verdict, tuple[str, str, str]]:
     }
 
 
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _too_many(request) -> bool:
     """Count this attempt for the client's IP address; whether it is over the limit."""
-    cache = caches["default"]
     window = settings.MOTCUA_VERIFY_WINDOW_SECONDS
-    key = f"verify:{_client(request)}:{int(time.time() // window)}"
-    if cache.add(key, 1, window):
-        return settings.MOTCUA_VERIFY_LIMIT < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.add(key, 1, window)
-        count = 1
-    return count > settings.MOTCUA_VERIFY_LIMIT
+    key = windows.window_key(f"verify:{windows.client_address(request)}", window)
+    return windows.bump(caches["default"], key, window) > settings.MOTCUA_VERIFY_LIMIT
 
 
 def _result(request, report: Report, *, issued: IssuedDocument | None = None, status: int = 200):

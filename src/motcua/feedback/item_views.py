@@ -3,8 +3,6 @@ QR suggestion box), follow it by its code, reply, reopen, and read the published
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.agencies.models import Agency
+from motcua.core import windows
 from motcua.core.errors import ActionError, Invalid
 
 from . import items, rules
@@ -24,17 +23,13 @@ KINDS = FeedbackItem.Kind.choices
 PAGE = 30
 
 
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _cache():
     return caches[settings.MOTCUA_FEEDBACK_CACHE]
 
 
 def _window_key(request) -> str:
-    window = settings.MOTCUA_FEEDBACK_WINDOW_SECONDS
-    return f"feedback-sent:{_client(request)}:{int(time.time() // window)}"
+    key = f"feedback-sent:{windows.client_address(request)}"
+    return windows.window_key(key, settings.MOTCUA_FEEDBACK_WINDOW_SECONDS)
 
 
 def _over_limit(request) -> bool:
@@ -44,12 +39,7 @@ def _over_limit(request) -> bool:
 
 
 def _count_sent(request) -> None:
-    key, cache = _window_key(request), _cache()
-    if not cache.add(key, 1, settings.MOTCUA_FEEDBACK_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, settings.MOTCUA_FEEDBACK_WINDOW_SECONDS)
+    windows.bump(_cache(), _window_key(request), settings.MOTCUA_FEEDBACK_WINDOW_SECONDS)
 
 
 def _check_challenge(post) -> None:
@@ -287,7 +277,7 @@ def answer(request, pk: int):
 def public_vote(request, pk: int):
     item = get_object_or_404(FeedbackItem, pk=pk, published_at__isnull=False)
     try:
-        items.vote(item.pk, f"ip:{_client(request)}", helpful=request.POST.get("helpful") == "1")
+        items.vote(item.pk, f"ip:{windows.client_address(request)}", helpful=request.POST.get("helpful") == "1")
     except ActionError as exc:
         messages.error(request, exc.message)
     else:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import threading
-import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
 from motcua.citizens.access import citizen_required
+from motcua.core import windows
 from motcua.core.errors import ActionError, Conflict, Invalid
 from motcua.core.people import mask_name
 from motcua.core.text import nfc
@@ -412,27 +412,15 @@ class _Rendered:
 rendered = _Rendered()
 
 
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _count(key: str) -> int:
     """Add one to a counter of the look-up cache for the current window; the new value."""
-    cache = caches[settings.MOTCUA_LOOKUP_CACHE]
     window = settings.MOTCUA_LOOKUP_WINDOW_SECONDS
-    key = f"{key}:{int(time.time() // window)}"
-    if cache.add(key, 1, window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.add(key, 1, window)
-        return 1
+    return windows.bump(caches[settings.MOTCUA_LOOKUP_CACHE], windows.window_key(key, window), window)
 
 
 def _failures(request) -> int:
-    window = settings.MOTCUA_LOOKUP_WINDOW_SECONDS
-    return caches[settings.MOTCUA_LOOKUP_CACHE].get(f"lookup-bad:{_client(request)}:{int(time.time() // window)}", 0)
+    key = windows.window_key(f"lookup-bad:{windows.client_address(request)}", settings.MOTCUA_LOOKUP_WINDOW_SECONDS)
+    return caches[settings.MOTCUA_LOOKUP_CACHE].get(key, 0)
 
 
 def _progress(pk: int, revision: int) -> str:
@@ -465,7 +453,7 @@ def _progress(pk: int, revision: int) -> str:
 def _lookup(request, code: str, secret: str) -> HttpResponse:
     code, secret = (code or "").strip().upper(), (secret or "").strip().upper()
     context = {"code": code, "secret": secret}
-    client = _client(request)
+    client = windows.client_address(request)
     limited = (
         _count(f"lookup:{client}") > settings.MOTCUA_LOOKUP_LIMIT
         or _failures(request) >= settings.MOTCUA_LOOKUP_FAILURE_LIMIT
