@@ -17,8 +17,6 @@ import multiprocessing
 import os
 import random
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +42,7 @@ MEDIA = tempfile.mkdtemp(prefix="motcua-bench-media-")
 os.environ["MEDIA_ROOT"] = MEDIA
 
 from _django import percentile, test_database  # noqa: E402
+from _serve import free_port, server_cpu, start_server  # noqa: E402
 
 
 def populate() -> list[tuple[str, str]]:
@@ -92,64 +91,6 @@ def populate() -> list[tuple[str, str]]:
     return pairs
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(database_url: str, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PYTHONPATH": str(ROOT / "src"),
-        "MOTCUA_LOOKUP_LIMIT": "1000000000",
-        "MOTCUA_LOOKUP_FAILURE_LIMIT": "1000000000",
-    }
-    # Production settings serve hashed static files: collect them as a deployment does.
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"], env=env, check=True
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "wsgi",
-        "--workers",
-        "2",
-        "--blocking-threads",
-        os.environ.get("BENCH_BLOCKING_THREADS", "4"),
-    ]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "motcua.wsgi:application"]
-    log = Path(MEDIA) / "granian.log"
-    server = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/tra-cuu/")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(server.pid, signal.SIGKILL)
-    raise SystemExit(f"granian did not start; see {log}")
-
-
-def server_cpu(server: subprocess.Popen) -> float:
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == server.pid or int(stat.parent.name) == server.pid:  # the process group
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
 def client(port: int, pairs, threads: int, start: float, stop: float, queue) -> None:
     """One client process: `threads` keep-alive connections looking dossiers up at random."""
     import threading
@@ -193,7 +134,7 @@ def main() -> int:
         user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
         url = f"postgres://{user}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
         port = free_port()
-        server = start_server(url, port)
+        server = start_server(url, port, MEDIA, threads="4")
         try:
             warm_up = 3.0
             start = time.time() + warm_up
