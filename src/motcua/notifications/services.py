@@ -81,33 +81,19 @@ def for_dossier(dossier, action: str, event=None) -> list[Message]:
             note = note or suspension.reason
     text = texts.compose(dossier, action, data=data, note=note, deadline=deadline)
     email, phone = contacts(dossier)
+    return _write(text, email, phone, purpose=action, dossier=dossier)
+
+
+def _write(text, email: str, phone: str, *, purpose: str, dossier=None) -> list[Message]:
+    """One message per channel the person can be reached on, sent once the caller commits."""
     now = clock.now()
+    common = {"dossier": dossier, "purpose": purpose, "created_at": now, "next_attempt_at": now}
     rows = []
     if email:
-        rows.append(
-            Message(
-                dossier=dossier,
-                channel=Message.Channel.EMAIL,
-                recipient=email,
-                subject=text.subject[:200],
-                body=text.body,
-                purpose=action,
-                created_at=now,
-                next_attempt_at=now,
-            )
-        )
+        subject = text.subject[:200]
+        rows.append(Message(channel=Message.Channel.EMAIL, recipient=email, subject=subject, body=text.body, **common))
     if phone:
-        rows.append(
-            Message(
-                dossier=dossier,
-                channel=Message.Channel.SMS,
-                recipient=phone,
-                body=_sms_text(text.sms),
-                purpose=action,
-                created_at=now,
-                next_attempt_at=now,
-            )
-        )
+        rows.append(Message(channel=Message.Channel.SMS, recipient=phone, body=_sms_text(text.sms), **common))
     if not rows:
         return []
     created = Message.objects.bulk_create(rows)
@@ -292,34 +278,4 @@ def for_feedback(item, action: str) -> list[Message]:
         if profile is not None:
             email = email or (profile.email or "")
             phone = phone or phones.normalise(profile.phone or "")
-    now = clock.now()
-    purpose = f"feedback_{action}"[:40]
-    rows = []
-    if email:
-        rows.append(
-            Message(
-                channel=Message.Channel.EMAIL,
-                recipient=email,
-                subject=text.subject[:200],
-                body=text.body,
-                purpose=purpose,
-                created_at=now,
-                next_attempt_at=now,
-            )
-        )
-    if phone:
-        rows.append(
-            Message(
-                channel=Message.Channel.SMS,
-                recipient=phone,
-                body=_sms_text(text.sms),
-                purpose=purpose,
-                created_at=now,
-                next_attempt_at=now,
-            )
-        )
-    if not rows:
-        return []
-    created = Message.objects.bulk_create(rows)
-    _deliver_on_commit(created)
-    return created
+    return _write(text, email, phone, purpose=f"feedback_{action}"[:40])
