@@ -2,12 +2,16 @@
 granian with the bench settings, and the CPU time its processes spent."""
 
 import http.client
+import multiprocessing
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +76,96 @@ def server_cpu(server: subprocess.Popen) -> float:
         if int(fields[2]) == server.pid or int(stat.parent.name) == server.pid:  # the process group
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+@dataclass
+class Load:
+    """What the clients measured: latencies (ms) after the warm-up, errors, CPU per request."""
+
+    latencies: list[float]
+    errors: int
+    first_errors: list[str]
+    server_ms: float
+    client_ms: float
+
+
+def _client(port: int, ask, threads: int, start: float, stop: float, queue) -> None:
+    """One client process: `threads` keep-alive connections, each asking `ask(rng)` →
+    (path, headers, check(status, body)) until `stop`."""
+    results, errors = [], []
+
+    def run(seed: int) -> None:
+        rng = random.Random(seed)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.time() < stop:
+            path, headers, check = ask(rng)
+            t0 = time.time()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(repr(exc))
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            if not check(response.status, body):
+                errors.append(f"{response.status}")
+            elif t0 >= start:
+                results.append((time.time() - t0) * 1000)
+
+    workers = [threading.Thread(target=run, args=(os.getpid() * 100 + n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    queue.put((results, errors[:5], len(errors), time.process_time()))
+
+
+def load(server: subprocess.Popen, port: int, ask, *, seconds: float, processes: int, threads: int) -> Load:
+    """Load the server from `processes` forked client processes for `seconds` after 3 s of
+    warm-up; then stop it."""
+    context = multiprocessing.get_context("fork")
+    try:
+        warm_up = 3.0
+        start = time.time() + warm_up
+        stop = start + seconds
+        queue = context.Queue()
+        clients = [
+            context.Process(target=_client, args=(port, ask, threads, start, stop, queue)) for _ in range(processes)
+        ]
+        for process in clients:
+            process.start()
+        time.sleep(warm_up)
+        cpu_before = server_cpu(server)
+        outcomes = [queue.get() for _ in clients]
+        cpu = server_cpu(server) - cpu_before
+        for process in clients:
+            process.join()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+    latencies = [ms for outcome in outcomes for ms in outcome[0]]
+    done = max(1, len(latencies))
+    return Load(
+        latencies=latencies,
+        errors=sum(outcome[2] for outcome in outcomes),
+        first_errors=[error for outcome in outcomes for error in outcome[1]],
+        server_ms=cpu / done * 1000,
+        client_ms=sum(outcome[3] for outcome in outcomes) / done * 1000,
+    )
+
+
+def database_url(connection) -> str:
+    """The URL of the (test) database `connection` uses, for the server's processes."""
+    settings = connection.settings_dict
+    user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    return f"postgres://{user}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+def print_cpu(result: Load) -> None:
+    print(
+        f"  CPU per request: server {result.server_ms:.2f} ms + clients {result.client_ms:.2f} ms (PostgreSQL not "
+        f"counted); load average {os.getloadavg()[0]:.1f}: the cores are shared with any other work"
+    )
+    for error in result.first_errors:
+        print("  error:", error)

@@ -16,13 +16,9 @@ looks dossiers up at random from keep-alive clients in separate processes. Every
 seconds the server and the clients spent (the clients share the 2 cores with the server).
 """
 
-import http.client
-import multiprocessing
 import os
-import signal
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,7 +41,7 @@ MEDIA = tempfile.mkdtemp(prefix="motcua-bench-media-")
 os.environ["MEDIA_ROOT"] = MEDIA
 
 from _django import percentile, test_database  # noqa: E402
-from _serve import free_port, server_cpu, start_server  # noqa: E402
+from _serve import database_url, free_port, load, print_cpu, start_server  # noqa: E402
 
 
 def populate() -> str:
@@ -106,35 +102,14 @@ def populate() -> str:
     return browser.cookies["sessionid"].value
 
 
-def client(port: int, pairs, threads: int, start: float, stop: float, queue) -> None:
-    """One client process: `threads` keep-alive connections looking dossiers up at random."""
-    import threading
+def ask(session: str):
+    """The first page of "my dossiers", answered 200 with its 20 dossiers."""
+    headers = {"Cookie": f"sessionid={session}"}
 
-    results, errors = [], []
+    def check(status: int, body: bytes) -> bool:
+        return status == 200 and body.count(b'class="track-item"') == 20
 
-    def run(seed: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while time.time() < stop:
-            t0 = time.time()
-            try:
-                connection.request("GET", "/ho-so/", headers={"Cookie": f"sessionid={pairs}"})
-                response = connection.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                errors.append(repr(exc))
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                continue
-            if response.status != 200 or body.count(b'class="track-item"') != 20:
-                errors.append(f"{response.status}")
-            elif t0 >= start:
-                results.append((time.time() - t0) * 1000)
-
-    workers = [threading.Thread(target=run, args=(os.getpid() * 100 + n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    queue.put((results, errors[:5], len(errors), time.process_time()))
+    return lambda rng: ("/ho-so/", headers, check)
 
 
 def main() -> int:
@@ -142,40 +117,13 @@ def main() -> int:
     processes = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
     with test_database() as connection:
-        pairs = populate()
-        settings = connection.settings_dict
-        user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-        url = f"postgres://{user}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+        session = populate()
         port = free_port()
-        server = start_server(url, port, MEDIA, threads="2")
-        try:
-            warm_up = 3.0
-            start = time.time() + warm_up
-            stop = start + seconds
-            queue = multiprocessing.get_context("fork").Queue()
-            clients = [
-                multiprocessing.get_context("fork").Process(
-                    target=client, args=(port, pairs, threads, start, stop, queue)
-                )
-                for _ in range(processes)
-            ]
-            for process in clients:
-                process.start()
-            time.sleep(warm_up)
-            cpu_before = server_cpu(server)
-            outcomes = [queue.get() for _ in clients]
-            cpu = server_cpu(server) - cpu_before
-            for process in clients:
-                process.join()
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=15)
+        server = start_server(database_url(connection), port, MEDIA, threads="2")
+        result = load(server, port, ask(session), seconds=seconds, processes=processes, threads=threads)
         connection.close()
-    latencies = [ms for outcome in outcomes for ms in outcome[0]]
-    errors = sum(outcome[2] for outcome in outcomes)
+    latencies = result.latencies
     rate = len(latencies) / seconds
-    done = max(1, len(latencies))
-    server_ms, client_ms = cpu / done * 1000, sum(outcome[3] for outcome in outcomes) / done * 1000
     blocking = os.environ.get("BENCH_BLOCKING_THREADS", "2")
     print(
         f"my dossiers (50) over HTTP: PostgreSQL, granian WSGI 2 workers × {blocking} threads, "
@@ -183,16 +131,10 @@ def main() -> int:
     )
     print(
         f"  {len(latencies)} pages = {rate:.0f}/s   p50 {percentile(latencies, 0.5):.2f} ms   "
-        f"p95 {percentile(latencies, 0.95):.2f} ms   errors {errors}   (goal p95 < {GOAL} ms)"
+        f"p95 {percentile(latencies, 0.95):.2f} ms   errors {result.errors}   (goal p95 < {GOAL} ms)"
     )
-    print(
-        f"  CPU per request: server {server_ms:.2f} ms + clients {client_ms:.2f} ms (PostgreSQL not counted); "
-        f"load average {os.getloadavg()[0]:.1f}: the cores are shared with any other work"
-    )
-    for outcome in outcomes:
-        for error in outcome[1]:
-            print("  error:", error)
-    return 0 if latencies and percentile(latencies, 0.95) < GOAL and not errors else 1
+    print_cpu(result)
+    return 0 if latencies and percentile(latencies, 0.95) < GOAL and not result.errors else 1
 
 
 if __name__ == "__main__":
