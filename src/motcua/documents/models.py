@@ -212,6 +212,8 @@ class Digitization(models.Model):
     class Meta:
         verbose_name = _("digitized component")
         verbose_name_plural = _("digitized components")
+        # The index's refresh reads the digitizations changed in the last minute.
+        indexes = [models.Index(fields=["updated_at"], name="digitization_updated")]
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.status or 'exempt'}"
