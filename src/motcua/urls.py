@@ -21,6 +21,9 @@ urlpatterns = [
     path("kho-du-lieu/", include("motcua.documents.warehouse_urls")),
     path("can-bo/ky-so/", include("motcua.documents.backoffice_urls")),  # digital signatures
     path("can-bo/so-hoa/", include("motcua.documents.digitize_urls")),  # digitization
+    path("can-bo/chi-so/", include("motcua.metrics.urls")),  # the service-quality index
+    path("can-bo/thong-ke/", include("motcua.metrics.report_urls")),  # registers and reports
+    path("minh-bach/", include("motcua.metrics.public_urls")),  # public transparency page
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),

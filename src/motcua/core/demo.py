@@ -198,4 +198,9 @@ def load(dossiers: int = 400) -> dict[str, int]:
     # -- end of digital signatures
     citizen = load_citizen()
     made = 0 if Dossier.objects.exists() else load_dossiers(dossiers, citizen=citizen)
+    if made:
+        # -- the service-quality index: its facts, tallies and month-end snapshots for the history made
+        from motcua.metrics import facts
+
+        facts.rebuild()
     return {"agencies": Agency.objects.count(), "procedures_imported": procedures, "dossiers": made}

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.feedback",
     "motcua.documents",
+    "motcua.metrics",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,406 @@
+"""The service-quality index of any scope (the province, an agency and its units, a commune) for
+any run of months, its trend month by month and the ranking of agencies and communes.
+
+Everything is added up from the monthly tallies (`Tally`), the snapshots of dossiers in progress
+(`OpenSnapshot`, or the open facts for the current month), the feedback items and the catalogue:
+a handful of grouped queries whose size grows with agencies × months, not with dossiers.
+`Figures.load` reads them once for the whole province; `Figures.totals` adds up any scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from motcua.agencies.models import Agency
+from motcua.catalog.models import OnlineLevel, ProcedureAgency, ProcedureVersion
+from motcua.core import clock
+from motcua.feedback.models import FeedbackItem
+from motcua.workdays.calendar import VN_TZ
+
+from . import facts, rules
+from .models import Indicator, OpenSnapshot, Scheme, Tally
+
+FEEDBACK_CLOSED = Q(closed_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole months."""
+
+    first: dt.date  # first day of the first month
+    last: dt.date  # first day of the last month
+
+    @classmethod
+    def of(cls, kind: str, year: int, number: int = 1) -> Period:
+        """A month (number 1–12), a quarter (1–4) or a year."""
+        if kind == "month":
+            if not 1 <= number <= 12:
+                raise ValueError(_("A month is numbered 1 to 12."))
+            return cls(dt.date(year, number, 1), dt.date(year, number, 1))
+        if kind == "quarter":
+            if not 1 <= number <= 4:
+                raise ValueError(_("A quarter is numbered 1 to 4."))
+            return cls(dt.date(year, 3 * number - 2, 1), dt.date(year, 3 * number, 1))
+        if kind == "year":
+            return cls(dt.date(year, 1, 1), dt.date(year, 12, 1))
+        raise ValueError(_("Choose a month, a quarter or a year."))
+
+    @property
+    def months(self) -> list[dt.date]:
+        return rules.months(self.first, self.last)
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.first, dt.time(0), tzinfo=VN_TZ)
+
+    @property
+    def end(self) -> dt.datetime:
+        return facts.month_end(self.last)
+
+    @property
+    def last_day(self) -> dt.date:
+        return rules.next_month(self.last) - dt.timedelta(days=1)
+
+
+@dataclass
+class Tree:
+    """The province's agencies, to add up subtrees."""
+
+    agencies: dict[int, Agency]
+
+    @classmethod
+    def load(cls) -> Tree:
+        return cls({a.pk: a for a in Agency.objects.only("pk", "name", "kind", "path", "parent_id", "identifier")})
+
+    def subtree(self, agency_id: int | None) -> set[int]:
+        if agency_id is None:
+            return set(self.agencies)
+        path = self.agencies[agency_id].path
+        return {pk for pk, a in self.agencies.items() if a.path.startswith(path)}
+
+    def children(self, agency_id: int | None) -> list[Agency]:
+        """The units ranked under a scope: its children, or for the province its departments and
+        communes (whatever their place in the tree)."""
+        if agency_id is not None:
+            return sorted((a for a in self.agencies.values() if a.parent_id == agency_id), key=lambda a: a.name)
+        ranked = (Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE_PC, Agency.Kind.VERTICAL)
+        return sorted((a for a in self.agencies.values() if a.kind in ranked), key=lambda a: (a.kind, a.name))
+
+
+@dataclass
+class Figures:
+    """What the index adds up, per month and agency, for a run of months."""
+
+    period: Period
+    now: dt.datetime
+    sums: dict[tuple[dt.date, int], rules.Totals] = field(default_factory=dict)
+    used_online: dict[tuple[dt.date, int], set[int]] = field(default_factory=lambda: defaultdict(set))
+    paid_online: dict[tuple[dt.date, int], set[int]] = field(default_factory=lambda: defaultdict(set))
+    procedures_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    flags: dict[int, dict[str, bool]] = field(default_factory=dict)
+    schemes: list[tuple[Scheme, list[Indicator]]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, period: Period, now: dt.datetime | None = None) -> Figures:
+        now = now or clock.now()
+        figures = cls(period, now)
+        figures._load_tallies()
+        figures._load_open()
+        figures._load_feedback()
+        figures._load_catalogue()
+        figures.schemes = schemes()
+        return figures
+
+    def _totals(self, month: dt.date, agency: int) -> rules.Totals:
+        key = (month, agency)
+        if key not in self.sums:
+            self.sums[key] = rules.Totals()
+        return self.sums[key]
+
+    def _load_tallies(self) -> None:
+        rows = (
+            Tally.objects.filter(month__gte=self.period.first, month__lte=self.period.last)
+            .values("month", "agency_id")
+            .annotate(**{f"sum_{name}": Sum(name) for name in facts.TALLY_FIELDS})
+            .order_by()
+        )
+        for row in rows:
+            self._totals(row["month"], row["agency_id"]).add({n: row[f"sum_{n}"] for n in facts.TALLY_FIELDS})
+        used = Tally.objects.filter(month__gte=self.period.first, month__lte=self.period.last).filter(
+            Q(received_online__gt=0) | Q(paid_online__gt=0)
+        )
+        for month, agency, procedure, online, paid in used.values_list(
+            "month", "agency_id", "procedure_id", "received_online", "paid_online"
+        ):
+            if online:
+                self.used_online[(month, agency)].add(procedure)
+            if paid:
+                self.paid_online[(month, agency)].add(procedure)
+
+    def _load_open(self) -> None:
+        current = facts.month_of(self.now)
+        snapshots = OpenSnapshot.objects.filter(month__gte=self.period.first, month__lte=min(self.period.last, current))
+        taken = set()
+        for month, agency, n, late in snapshots.values_list("month", "agency_id", "open", "open_late"):
+            taken.add(month)
+            if agency is not None and month < current:
+                self._totals(month, agency).add({"open": n, "open_late": late})
+        for month in self.period.months:
+            if month < current and month not in taken:  # its snapshot is not taken yet: count it now
+                for agency, (n, late) in facts.open_at(facts.month_end(month)).items():
+                    self._totals(month, agency).add({"open": n, "open_late": late})
+        if self.period.first <= current <= self.period.last:
+            for agency, (n, late) in facts.open_now(self.now).items():
+                self._totals(current, agency).add({"open": n, "open_late": late})
+
+    def _load_feedback(self) -> None:
+        items = FeedbackItem.objects.filter(received_at__gte=self.period.start, received_at__lt=self.period.end)
+        rows = (
+            items.annotate(m=TruncMonth("received_at", tzinfo=VN_TZ))
+            .values("m", "agency_id")
+            .annotate(
+                feedback=Count("pk"),
+                feedback_closed=Count("pk", filter=FEEDBACK_CLOSED),
+                feedback_on_time=Count("pk", filter=FEEDBACK_CLOSED & Q(on_time=True)),
+                feedback_unsatisfied=Count(
+                    "pk",
+                    filter=FEEDBACK_CLOSED & (Q(on_time=False) | Q(reopened_at__isnull=False)),
+                ),
+                feedback_about_procedures=Count("pk", filter=~Q(kind="conduct")),
+                feedback_about_conduct=Count("pk", filter=Q(kind="conduct")),
+            )
+            .order_by()
+        )
+        for row in rows:
+            month = row.pop("m")
+            month = month.date() if isinstance(month, dt.datetime) else month
+            if row["agency_id"] is not None:
+                self._totals(month.replace(day=1), row.pop("agency_id")).add(row)
+
+    def _load_catalogue(self) -> None:
+        today = self.now.astimezone(VN_TZ).date()
+        current = (
+            ProcedureVersion.objects.filter(effective_from__lte=today)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=today))
+            .annotate(n_documents=Count("documents", distinct=True), n_fees=Count("fees", filter=Q(fees__amount__gt=0)))
+            .values(
+                "procedure_id",
+                "name",
+                "online_level",
+                "applicants",
+                "resolving_agency",
+                "time_limit_amount",
+                "time_limit_text",
+                "result",
+                "channels",
+                "n_documents",
+                "n_fees",
+            )
+        )
+        for v in current:
+            self.flags[v["procedure_id"]] = {
+                "online": v["online_level"] in (OnlineLevel.FULL, OnlineLevel.PARTIAL),
+                "fee": v["n_fees"] > 0,
+                # Decree 63/2010 Art. 8(2): name, steps, ways, documents, time limit, who, agency, result.
+                "complete": bool(
+                    v["name"]
+                    and v["applicants"]
+                    and v["resolving_agency"]
+                    and (v["time_limit_amount"] or v["time_limit_text"])
+                    and v["result"]
+                    and v["channels"]
+                    and v["n_documents"]
+                ),
+            }
+        for agency, procedure in ProcedureAgency.objects.filter(role=ProcedureAgency.Role.RESOLVING).values_list(
+            "agency_id", "procedure_id"
+        ):
+            if procedure in self.flags:
+                self.procedures_of[agency].add(procedure)
+
+    # -- adding up ----------------------------------------------------------------------------------
+
+    def totals(self, agencies: set[int], months: list[dt.date] | None = None) -> rules.Totals:
+        months = months or self.period.months
+        total = rules.Totals()
+        for month in months:
+            for agency in agencies:
+                found = self.sums.get((month, agency))
+                if found is not None:
+                    total = total + found
+        # Dossiers in progress count once, as they stood at the end of the last month (or now).
+        total.open = total.open_late = 0
+        last = min(months[-1], facts.month_of(self.now))
+        for agency in agencies:
+            found = self.sums.get((last, agency))
+            if found is not None:
+                total.open += found.open
+                total.open_late += found.open_late
+        self._add_catalogue(total, agencies, months)
+        return total
+
+    def _add_catalogue(self, total: rules.Totals, agencies: set[int], months: list[dt.date]) -> None:
+        procedures = set().union(*(self.procedures_of.get(a, set()) for a in agencies)) if agencies else set()
+        used = set().union(*(self.used_online.get((m, a), set()) for m in months for a in agencies))
+        paid = set().union(*(self.paid_online.get((m, a), set()) for m in months for a in agencies))
+        online = {p for p in procedures if self.flags[p]["online"]}
+        fee = {p for p in procedures if self.flags[p]["fee"]}
+        total.procedures = len(procedures)
+        total.procedures_online = len(online)
+        total.procedures_complete = sum(1 for p in procedures if self.flags[p]["complete"])
+        total.online_procedures_used = len(online & used)
+        total.fee_procedures = len(fee)
+        total.fee_procedures_online = len(fee & online)
+        total.fee_procedures_paid_online = len(fee & paid)
+
+    # -- scoring --------------------------------------------------------------------------------------
+
+    def result(self, agencies: set[int], months: list[dt.date] | None = None, scheme: Scheme | None = None) -> Result:
+        months = months or self.period.months
+        day = rules.next_month(months[-1]) - dt.timedelta(days=1)
+        scheme, indicators = in_force(self.schemes, day)
+        return score(scheme, indicators, self.totals(agencies, months))
+
+
+@dataclass
+class IndicatorScore:
+    code: str
+    name: str
+    measure: str
+    points: Decimal
+    threshold: Decimal
+    earned: Decimal
+    measured: rules.Measured
+
+
+@dataclass
+class GroupScore:
+    code: str
+    name: str
+    points: Decimal
+    earned: Decimal
+    indicators: list[IndicatorScore]
+
+
+@dataclass
+class Result:
+    scheme: Scheme | None
+    totals: rules.Totals
+    groups: list[GroupScore]
+
+    @property
+    def points(self) -> Decimal:
+        return sum((g.points for g in self.groups), Decimal(0))
+
+    @property
+    def earned(self) -> Decimal:
+        return sum((g.earned for g in self.groups), Decimal(0))
+
+    @property
+    def measurable(self) -> Decimal:
+        """The points motcua can measure (indicators it does not record yet are left out)."""
+        return sum((i.points for g in self.groups for i in g.indicators if i.measured.measured), Decimal(0))
+
+    @property
+    def has_dossiers(self) -> bool:
+        return bool(self.totals.received or self.totals.ended or self.totals.open)
+
+    def indicator(self, code: str) -> IndicatorScore | None:
+        return next((i for g in self.groups for i in g.indicators if i.code == code), None)
+
+
+def schemes() -> list[tuple[Scheme, list[Indicator]]]:
+    """Every scheme with its indicators (two queries), newest first."""
+    indicators = defaultdict(list)
+    for indicator in Indicator.objects.select_related("group").order_by("group__position", "position"):
+        indicators[indicator.group.scheme_id].append(indicator)
+    return [(s, indicators[s.pk]) for s in Scheme.objects.order_by("-effective_from")]
+
+
+def in_force(loaded: list[tuple[Scheme, list[Indicator]]], day: dt.date) -> tuple[Scheme | None, list[Indicator]]:
+    """The scheme in force on `day` (the oldest one for days before any), from `schemes()`."""
+    for scheme, indicators in loaded:
+        if scheme.effective_from <= day:
+            return scheme, indicators
+    return loaded[-1] if loaded else (None, [])
+
+
+def score(scheme: Scheme | None, indicators: list[Indicator], totals: rules.Totals) -> Result:
+    """Score the totals under a scheme: every indicator's rate, points and threshold."""
+    groups: dict[int, GroupScore] = {}
+    for indicator in indicators:
+        group = groups.get(indicator.group_id)
+        if group is None:
+            group = groups[indicator.group_id] = GroupScore(
+                indicator.group.code, indicator.group.name, Decimal(0), Decimal(0), []
+            )
+        measured = rules.MEASURES.get(indicator.measure, rules.not_measured)(totals)
+        if not measured.measured or measured.value is not None:
+            earned = Decimal(0)  # not recorded by motcua, or a figure shown but not scored (2.2)
+        else:
+            earned = rules.score(measured.rate, indicator.points, indicator.threshold, when_empty=indicator.when_empty)
+        group.indicators.append(
+            IndicatorScore(
+                indicator.code,
+                indicator.name,
+                indicator.measure,
+                indicator.points,
+                indicator.threshold,
+                earned,
+                measured,
+            )
+        )
+        group.points += indicator.points
+        group.earned += earned
+    return Result(scheme, totals, list(groups.values()))
+
+
+def trend(figures: Figures, agencies: set[int]) -> list[tuple[dt.date, Result]]:
+    """The index month by month, each month under the scheme of its time."""
+    current = facts.month_of(figures.now)
+    return [(month, figures.result(agencies, [month])) for month in figures.period.months if month <= current]
+
+
+def ranking(figures: Figures, tree: Tree, agency_id: int | None) -> list[tuple[Agency, Result]]:
+    """The units under a scope, best first."""
+    rows = [(unit, figures.result(tree.subtree(unit.pk))) for unit in tree.children(agency_id)]
+    # Units that received or handled nothing in the period come last, whatever their points.
+    return sorted(rows, key=lambda row: (not row[1].has_dossiers, -row[1].earned, row[0].name))
+
+
+def procedure_times(period: Period, agencies: set[int]) -> list[dict]:
+    """2.2 per procedure of the scope: dossiers resolved in the period and their average working
+    days (reception to result, waiting for supplements deducted), slowest first (one query)."""
+    rows = (
+        Tally.objects.filter(month__gte=period.first, month__lte=period.last, agency_id__in=list(agencies))
+        .filter(resolved__gt=0)
+        .values("procedure_id", "procedure__code")
+        .annotate(n=Sum("resolved"), days=Sum("working_days"), late=Sum("ended_late"), ended=Sum("ended"))
+        .order_by()
+    )
+    found = [
+        {
+            "procedure_id": row["procedure_id"],
+            "code": row["procedure__code"],
+            "resolved": row["n"],
+            "average_days": row["days"] / row["n"],
+            "ended": row["ended"],
+            "late": row["late"],
+        }
+        for row in rows
+    ]
+    names = dict(
+        ProcedureVersion.objects.filter(procedure_id__in=[r["procedure_id"] for r in found])
+        .order_by("procedure_id", "effective_from")
+        .values_list("procedure_id", "name")
+    )
+    for row in found:
+        row["name"] = names.get(row["procedure_id"], row["code"])
+    return sorted(found, key=lambda r: (-r["average_days"], r["code"]))
