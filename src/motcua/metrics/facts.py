@@ -124,8 +124,8 @@ def compute(dossier_ids: Iterable[int]) -> dict[int, dict]:
         "dossier_id", "started_at", "ended_at"
     ):
         pauses[dossier_id].append((started, ended))
-    agencies = {agency.pk: agency for agency in _agencies({row["resolving_agency_id"] for row in rows})}
-    return {row["pk"]: _fact(row, fee_bearing, paid_online, disliked, pauses[row["pk"]], agencies) for row in rows}
+    calendars = _Calendars(_agencies({row["resolving_agency_id"] for row in rows}))
+    return {row["pk"]: _fact(row, fee_bearing, paid_online, disliked, pauses[row["pk"]], calendars) for row in rows}
 
 
 def _agencies(ids):
@@ -134,7 +134,20 @@ def _agencies(ids):
     return Agency.objects.filter(pk__in=ids)
 
 
-def _fact(row, fee_bearing, paid_online, disliked, pauses, agencies) -> dict:
+class _Calendars(dict):
+    """The working calendar of each resolving agency, looked up once per agency: finding an agency's
+    working hours is a query, and a batch holds thousands of dossiers of a few dozen agencies."""
+
+    def __init__(self, agencies):
+        super().__init__()
+        self.agencies = {agency.pk: agency for agency in agencies}
+
+    def __missing__(self, agency_id):
+        calendar = self[agency_id] = calendar_of(self.agencies[agency_id])
+        return calendar
+
+
+def _fact(row, fee_bearing, paid_online, disliked, pauses, calendars) -> dict:
     pk = row["pk"]
     status = Status(row["status"])
     outcome = OUTCOMES.get(status, Outcome.OPEN)
@@ -167,7 +180,7 @@ def _fact(row, fee_bearing, paid_online, disliked, pauses, agencies) -> dict:
         "supplements": row["supplement_requests"],
         "paused_at": open_pause if outcome == Outcome.OPEN else None,
         "late": late,
-        "working_days": _working_days(agencies[row["resolving_agency_id"]], row["received_at"], ended_at, pauses)
+        "working_days": _working_days(calendars[row["resolving_agency_id"]], row["received_at"], ended_at, pauses)
         if has_result
         else None,
         "fee_bearing": pk in fee_bearing,
@@ -182,9 +195,8 @@ def _fact(row, fee_bearing, paid_online, disliked, pauses, agencies) -> dict:
     }
 
 
-def _working_days(agency, start: dt.datetime, end: dt.datetime, pauses) -> float | None:
+def _working_days(calendar, start: dt.datetime, end: dt.datetime, pauses) -> float | None:
     """Working days from reception to result, the time waiting for supplements deducted (2.2)."""
-    calendar = calendar_of(agency)
     try:
         seconds = calendar.working_seconds_between(start, end, suspensions=pauses)
     except CalendarRangeError:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Q, StringAgg, Sum, Value
+from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
@@ -28,6 +28,7 @@ from . import facts, rules
 from .models import Indicator, OpenSnapshot, Scheme, Tally
 
 FEEDBACK_CLOSED = Q(closed_at__isnull=False)
+TOTALS_FIELDS = tuple(f.name for f in fields(rules.Totals))
 
 
 @dataclass(frozen=True)
@@ -125,24 +126,26 @@ class Figures:
         return self.sums[key]
 
     def _load_tallies(self) -> None:
+        # One row per month and agency, with the procedures that received a dossier online or were
+        # paid online listed in it ("12,40,41"): a row per tally would grow with procedures × agencies.
+        procedure = Cast("procedure_id", output_field=CharField())
         rows = (
             Tally.objects.filter(month__gte=self.period.first, month__lte=self.period.last)
             .values("month", "agency_id")
-            .annotate(**{f"sum_{name}": Sum(name) for name in facts.TALLY_FIELDS})
+            .annotate(
+                **{f"sum_{name}": Sum(name) for name in facts.TALLY_FIELDS},
+                procedures_online=StringAgg(procedure, Value(","), filter=Q(received_online__gt=0), default=""),
+                procedures_paid=StringAgg(procedure, Value(","), filter=Q(paid_online__gt=0), default=""),
+            )
             .order_by()
         )
         for row in rows:
-            self._totals(row["month"], row["agency_id"]).add({n: row[f"sum_{n}"] for n in facts.TALLY_FIELDS})
-        used = Tally.objects.filter(month__gte=self.period.first, month__lte=self.period.last).filter(
-            Q(received_online__gt=0) | Q(paid_online__gt=0)
-        )
-        for month, agency, procedure, online, paid in used.values_list(
-            "month", "agency_id", "procedure_id", "received_online", "paid_online"
-        ):
-            if online:
-                self.used_online[(month, agency)].add(procedure)
-            if paid:
-                self.paid_online[(month, agency)].add(procedure)
+            key = (row["month"], row["agency_id"])
+            self._totals(*key).add({n: row[f"sum_{n}"] for n in facts.TALLY_FIELDS})
+            if row["procedures_online"]:
+                self.used_online[key] = {int(pk) for pk in row["procedures_online"].split(",")}
+            if row["procedures_paid"]:
+                self.paid_online[key] = {int(pk) for pk in row["procedures_paid"].split(",")}
 
     def _load_open(self) -> None:
         current = facts.month_of(self.now)
@@ -229,12 +232,10 @@ class Figures:
 
     def totals(self, agencies: set[int], months: list[dt.date] | None = None) -> rules.Totals:
         months = months or self.period.months
-        total = rules.Totals()
-        for month in months:
-            for agency in agencies:
-                found = self.sums.get((month, agency))
-                if found is not None:
-                    total = total + found
+        # Added up field by field in one pass: `Totals + Totals` makes a new object for each month
+        # and agency (thousands for the province's year, its trend and ranking).
+        found = [t for month in months for agency in agencies if (t := self.sums.get((month, agency))) is not None]
+        total = rules.Totals(**{name: sum(getattr(t, name) for t in found) for name in TOTALS_FIELDS})
         # Dossiers in progress count once, as they stood at the end of the last month (or now).
         total.open = total.open_late = 0
         last = min(months[-1], facts.month_of(self.now))
