@@ -10,6 +10,7 @@ a handful of grouped queries whose size grows with agencies × months, not with 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -29,6 +30,7 @@ from .models import Indicator, OpenSnapshot, Scheme, Tally
 
 FEEDBACK_CLOSED = Q(closed_at__isnull=False)
 TOTALS_FIELDS = tuple(f.name for f in fields(rules.Totals))
+_values = operator.attrgetter(*TOTALS_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -232,10 +234,11 @@ class Figures:
 
     def totals(self, agencies: set[int], months: list[dt.date] | None = None) -> rules.Totals:
         months = months or self.period.months
-        # Added up field by field in one pass: `Totals + Totals` makes a new object for each month
-        # and agency (thousands for the province's year, its trend and ranking).
-        found = [t for month in months for agency in agencies if (t := self.sums.get((month, agency))) is not None]
-        total = rules.Totals(**{name: sum(getattr(t, name) for t in found) for name in TOTALS_FIELDS})
+        # Each agency's figures over these months are added once (the province's total, its
+        # ranking and the units' subtrees all reuse them), then the agencies of the scope.
+        per_agency = self._per_agency(tuple(months))
+        found = [values for agency in agencies if (values := per_agency.get(agency))]
+        total = rules.Totals(*(map(sum, zip(*found, strict=True)) if found else ()))
         # Dossiers in progress count once, as they stood at the end of the last month (or now).
         total.open = total.open_late = 0
         last = min(months[-1], facts.month_of(self.now))
@@ -246,6 +249,21 @@ class Figures:
                 total.open_late += found.open_late
         self._add_catalogue(total, agencies, months)
         return total
+
+    def _per_agency(self, months: tuple[dt.date, ...]) -> dict[int, tuple]:
+        """Per agency, its figures added over `months` (a tuple of every figure of `Totals`)."""
+        cache = self.__dict__.setdefault("_per_agency_cache", {})
+        if months not in cache:
+            rows: dict[int, list] = defaultdict(list)
+            wanted = set(months)
+            for (month, agency), totals in self.sums.items():
+                if month in wanted:
+                    rows[agency].append(_values(totals))
+            cache[months] = {
+                agency: tuple(map(sum, zip(*found, strict=True))) if len(found) > 1 else found[0]
+                for agency, found in rows.items()
+            }
+        return cache[months]
 
     def _add_catalogue(self, total: rules.Totals, agencies: set[int], months: list[dt.date]) -> None:
         procedures = set().union(*(self.procedures_of.get(a, set()) for a in agencies)) if agencies else set()
