@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 
+from motcua.agencies.models import Agency
 from motcua.core import clock
 from motcua.documents import facts as components
 from motcua.documents.models import Digitization
@@ -124,14 +125,8 @@ def compute(dossier_ids: Iterable[int]) -> dict[int, dict]:
         "dossier_id", "started_at", "ended_at"
     ):
         pauses[dossier_id].append((started, ended))
-    calendars = _Calendars(_agencies({row["resolving_agency_id"] for row in rows}))
+    calendars = _Calendars(Agency.objects.filter(pk__in={row["resolving_agency_id"] for row in rows}))
     return {row["pk"]: _fact(row, fee_bearing, paid_online, disliked, pauses[row["pk"]], calendars) for row in rows}
-
-
-def _agencies(ids):
-    from motcua.agencies.models import Agency
-
-    return Agency.objects.filter(pk__in=ids)
 
 
 class _Calendars(dict):
@@ -293,22 +288,22 @@ def late_at(at: dt.datetime) -> Q:
     )
 
 
-def open_at(at: dt.datetime, agency_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
-    """Per resolving agency: (dossiers in progress at `at`, of which late then)."""
-    found = DossierFact.objects.filter(received_at__lte=at).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+def _open_counts(found, at: dt.datetime, agency_ids) -> dict[int, tuple[int, int]]:
     if agency_ids is not None:
         found = found.filter(agency_id__in=list(agency_ids))
     rows = found.values("agency_id").annotate(n=Count("pk"), late=Count("pk", filter=late_at(at))).order_by()
     return {row["agency_id"]: (row["n"], row["late"]) for row in rows}
 
 
+def open_at(at: dt.datetime, agency_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Per resolving agency: (dossiers in progress at `at`, of which late then)."""
+    found = DossierFact.objects.filter(received_at__lte=at).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+    return _open_counts(found, at, agency_ids)
+
+
 def open_now(now: dt.datetime, agency_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
     """Per resolving agency: (dossiers in progress now, of which late now) — through the index of open facts."""
-    found = DossierFact.objects.filter(ended_at__isnull=True)
-    if agency_ids is not None:
-        found = found.filter(agency_id__in=list(agency_ids))
-    rows = found.values("agency_id").annotate(n=Count("pk"), late=Count("pk", filter=late_at(now))).order_by()
-    return {row["agency_id"]: (row["n"], row["late"]) for row in rows}
+    return _open_counts(DossierFact.objects.filter(ended_at__isnull=True), now, agency_ids)
 
 
 def take_snapshot(month: dt.date, now: dt.datetime | None = None) -> int:

@@ -23,7 +23,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import OnlineLevel, ProcedureAgency, ProcedureVersion
 from motcua.core import clock
 from motcua.feedback.models import FeedbackItem
-from motcua.workdays.calendar import VN_TZ
+from motcua.workdays.calendar import VN_TZ, ZONE, days_bounds
 
 from . import facts, rules
 from .models import Indicator, OpenSnapshot, Scheme, Tally
@@ -61,11 +61,11 @@ class Period:
 
     @property
     def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.first, dt.time(0), tzinfo=VN_TZ)
+        return days_bounds(self.first, self.last_day)[0]
 
     @property
     def end(self) -> dt.datetime:
-        return facts.month_end(self.last)
+        return days_bounds(self.first, self.last_day)[1]
 
     @property
     def last_day(self) -> dt.date:
@@ -168,7 +168,7 @@ class Figures:
     def _load_feedback(self) -> None:
         items = FeedbackItem.objects.filter(received_at__gte=self.period.start, received_at__lt=self.period.end)
         rows = (
-            items.annotate(m=TruncMonth("received_at", tzinfo=VN_TZ))
+            items.annotate(m=TruncMonth("received_at", tzinfo=ZONE))
             .values("m", "agency_id")
             .annotate(
                 feedback=Count("pk"),
@@ -281,7 +281,7 @@ class Figures:
 
     # -- scoring --------------------------------------------------------------------------------------
 
-    def result(self, agencies: set[int], months: list[dt.date] | None = None, scheme: Scheme | None = None) -> Result:
+    def result(self, agencies: set[int], months: list[dt.date] | None = None) -> Result:
         months = months or self.period.months
         day = rules.next_month(months[-1]) - dt.timedelta(days=1)
         scheme, indicators = in_force(self.schemes, day)

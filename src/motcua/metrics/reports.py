@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Coalesce, TruncDate
@@ -25,10 +24,8 @@ from motcua.agencies.services import subtree
 from motcua.dossiers.forms import ENDED_WITHOUT_RESULT, REGISTER_FIELDS, RETURN_METHODS
 from motcua.dossiers.models import Channel, Dossier, Suspension
 from motcua.dossiers.workflow import Status
-from motcua.workdays.calendar import VN_TZ
+from motcua.workdays.calendar import VN_TZ, ZONE, days_bounds
 
-# A named zone for the database's date truncation (SQLite and PostgreSQL both know it).
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 CHUNK = 500  # register rows read per query
 
 
@@ -110,20 +107,13 @@ def dates_line(first: dt.date, last: dt.date) -> str:
     return _("From %(first)s to %(last)s") % {"first": f"{first:%d/%m/%Y}", "last": f"{last:%d/%m/%Y}"}
 
 
-def bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The period's start and end instants: from 00:00 of the first day to 00:00 after the last
-    (Vietnam time), the end excluded."""
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=VN_TZ)
-    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=VN_TZ)
-
-
 # -- the register (Form 07) --------------------------------------------------------------------------
 
 
 def register_queryset(agency: Agency, first: dt.date, last: dt.date) -> QuerySet[Dossier]:
     """The dossiers of the register, as `dossiers.forms.register_rows` selects them: received in
     the centre's subtree between the two dates (inclusive)."""
-    start, end = bounds(first, last)
+    start, end = days_bounds(first, last)
     return Dossier.objects.filter(receiving_agency__in=subtree(agency), received_at__gte=start, received_at__lt=end)
 
 
@@ -374,7 +364,7 @@ def dossiers_in_scope(agency: Agency, first: dt.date, last: dt.date) -> QuerySet
     """Received dossiers the agency's report counts: received or resolved in its subtree, received
     before the period's end and not ended before its start. Annotated with `ended_at` (the
     result ready, or the end without one) and `appointment` (the law's)."""
-    start, end = bounds(first, last)
+    start, end = days_bounds(first, last)
     units = subtree(agency).values("pk")
     return (
         Dossier.objects.filter(Q(receiving_agency__in=units) | Q(resolving_agency__in=units))
@@ -439,7 +429,7 @@ def statistics(agency: Agency, first: dt.date, last: dt.date, *, now: dt.datetim
     """The statistics on reception and resolution of `agency` and the units under it for a period:
     three grouped queries (by resolving agency, by field, by channel), whatever the number of
     dossiers. "Overdue" is judged at the period's end, or at `now` for a period not over yet."""
-    start, end = bounds(first, last)
+    start, end = days_bounds(first, last)
     at = min(end, now)
     waiting = Suspension.objects.filter(dossier=OuterRef("pk"), at_reception=False, started_at__lt=at).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gte=at)

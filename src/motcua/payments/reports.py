@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
@@ -14,24 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
-from motcua.workdays.calendar import VN_TZ
+from motcua.workdays.calendar import ZONE, days_bounds
 
 from . import services
 from .models import Discrepancy, Invoice, Payment, Refund
 
-# A named zone for the database's date truncation (SQLite and PostgreSQL both know it).
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 COLUMNS = ("invoiced_count", "invoiced", "paid_online", "paid_cash", "pending", "refunded", "disputed")
-
-
-def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(first, dt.time(0), tzinfo=VN_TZ)
-    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=VN_TZ)
 
 
 def daily_summary(user, first: dt.date, last: dt.date) -> list[dict]:
     """One row per collecting centre and day with any activity, newest day first (six queries)."""
-    start, end = _bounds(first, last)
+    start, end = days_bounds(first, last)
     invoices = services.visible_invoices(user)
     rows: dict[tuple[int, dt.date], dict] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
 
@@ -125,7 +117,7 @@ def workbook(user, first: dt.date, last: dt.date) -> bytes:
     )
     for cell in details[1]:
         cell.font = Font(bold=True)
-    start, end = _bounds(first, last)
+    start, end = days_bounds(first, last)
     payments = (
         Payment.objects.filter(
             invoice__in=services.visible_invoices(user), status=Payment.Status.PAID, paid_at__gte=start, paid_at__lt=end

@@ -17,8 +17,20 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
+# The same zone by name, for the databases' date truncation (SQLite and PostgreSQL both know it).
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def days_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants a run of days spans in Vietnam: from 00:00 of `first` to 00:00 after `last`
+    (the end excluded)."""
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=VN_TZ)
+    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=VN_TZ)
+
+
 _DAY = dt.timedelta(days=1)
 _SECOND = dt.timedelta(seconds=1)
 

@@ -28,62 +28,15 @@ from motcua.dossiers.tests.conftest import at
 from motcua.feedback import services as feedback
 from motcua.metrics import facts, index
 from motcua.metrics.models import DossierFact, OpenSnapshot, Tally
-from motcua.payments import services as payments
-from motcua.payments.models import Payment
+from motcua.metrics.tests.conftest import act
 
 MARCH = index.Period.of("month", 2026, 3)
 
 
-def act(when, fn, *args, **kwargs):
-    with time_machine.travel(when, tick=False):
-        return fn(*args, **kwargs)
-
-
 @pytest.fixture
-def march(receive, officers):
-    o = officers
-
-    def resolve(dossier, when):
-        act(when - dt.timedelta(minutes=30), services.complete_step, dossier.pk, o["receptionist"])
-        act(when - dt.timedelta(minutes=20), services.complete_step, dossier.pk, o["specialist"])
-        act(when, services.approve, dossier.pk, o["leader"])
-
-    def supplement(dossier, asked, brought):
-        act(asked, services.request_supplement, dossier.pk, o["specialist"], items=["Bản sao"], reasons="Thiếu")
-        act(brought, services.supplement, dossier.pk, o["receptionist"])
-
-    monday = at(2026, 3, 2, 9, 0)
-    d = {name: receive(when=monday, fees_collected=0) for name in "ABCDEF"}
-    d["G"] = receive(when=at(2026, 3, 31, 16, 0), fees_collected=0)
-    d["H"] = receive(code="1.001193", when=monday, fees_collected=0)
-    for dossier in d.values():
-        act(dossier.received_at, payments.open_invoice, dossier)
-
-    resolve(d["A"], at(2026, 3, 3, 15, 0))
-    invoice = d["A"].invoices.get()
-    Payment.objects.create(
-        invoice=invoice,
-        gateway="vnpay",
-        txn_ref="A-1",
-        amount=invoice.total,
-        status=Payment.Status.PAID,
-        applied=True,
-        created_at=at(2026, 3, 2, 10, 0),
-        paid_at=at(2026, 3, 2, 10, 1),
-    )
-
-    supplement(d["B"], at(2026, 3, 2, 10, 0), at(2026, 3, 5, 10, 0))
-    resolve(d["B"], at(2026, 3, 6, 15, 0))
-    act(at(2026, 3, 7, 9, 0), feedback.rate, d["B"].pk, liked=False, scores={})
-
-    supplement(d["C"], at(2026, 3, 2, 10, 0), at(2026, 3, 3, 9, 0))
-    supplement(d["C"], at(2026, 3, 3, 10, 0), at(2026, 3, 3, 14, 0))
-    resolve(d["C"], at(2026, 3, 4, 15, 0))
-
-    act(at(2026, 3, 3, 10, 0), services.withdraw, d["E"].pk, o["receptionist"], reasons="Người nộp rút")
-    act(at(2026, 3, 5, 10, 0), services.refuse, d["F"].pk, o["leader"], reasons="Không đủ điều kiện")
-    resolve(d["H"], at(2026, 3, 2, 15, 0))
-    return d
+def march(march_dossiers):
+    """Dossiers A–H of the table above (the shared fixture in conftest.py)."""
+    return march_dossiers
 
 
 def agencies(province):

@@ -13,6 +13,7 @@ from motcua.dossiers import services
 from motcua.dossiers.tests import conftest as dossier_fixtures
 from motcua.dossiers.tests.conftest import at, person
 from motcua.metrics import reports
+from motcua.workdays.calendar import days_bounds
 
 officers, receive = dossier_fixtures.officers, dossier_fixtures.receive
 
@@ -201,7 +202,7 @@ def test_one_year_after_a_leap_day_is_the_first_of_march():
 
 
 def test_the_period_runs_from_midnight_to_midnight_in_vietnam():
-    start, end = reports.bounds(D(2026, 1, 1), D(2026, 1, 31))
+    start, end = days_bounds(D(2026, 1, 1), D(2026, 1, 31))
     assert start == at(2026, 1, 1, 0, 0) and end == at(2026, 2, 1, 0, 0)
     assert start.astimezone(dt.UTC) == dt.datetime(2025, 12, 31, 17, 0, tzinfo=dt.UTC)
 
