@@ -11,7 +11,9 @@ IPN per payment beforehand (so the figure measures motcua, not the signing), the
 - bad signatures: rejected with "97" and logged;
 
 through Django's test client in one thread, and, with `--http`, over real HTTP against granian
-(2 workers) with 8 client threads.
+(2 workers × 4 threads, `motcua.wsgi:application` with the production-like `motcua.settings.bench`
+on PostgreSQL) with 8 client threads, printing the CPU each first callback cost in the web server,
+in PostgreSQL and in the clients (`BENCH_WORKERS`, `BENCH_BLOCKING_THREADS` change the server).
 """
 
 from __future__ import annotations
@@ -163,12 +165,19 @@ def through_test_client(queries: list[str], expected: str) -> float:
     return len(queries) / (time.perf_counter() - start)
 
 
-def through_http(queries: list[str], expected: str, database_url: str, threads: int = 8) -> float:
-    """granian (2 workers) serving motcua; `threads` clients with keep-alive connections."""
+def through_http(queries: list[str], expected: str, database_url: str, threads: int = 8) -> tuple[float, dict]:
+    """granian (2 workers) serving motcua with the production-like bench settings (on PostgreSQL);
+    `threads` clients with keep-alive connections. Returns callbacks/s and CPU ms per callback."""
     import http.client
+
+    from django.db import connection as database
+
+    from _serve import CpuMeter
 
     port = 8791
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT / "src")}
+    if database.vendor == "postgresql":
+        env["DJANGO_SETTINGS_MODULE"] = "motcua.settings.bench"
     command = [
         sys.executable,
         "-m",
@@ -180,9 +189,9 @@ def through_http(queries: list[str], expected: str, database_url: str, threads: 
         "--port",
         str(port),
         "--workers",
-        "2",
+        os.environ.get("BENCH_WORKERS", "2"),
         "--blocking-threads",
-        "4",
+        os.environ.get("BENCH_BLOCKING_THREADS", "4"),
         "--no-ws",
         "--log-level",
         "warning",
@@ -208,15 +217,18 @@ def through_http(queries: list[str], expected: str, database_url: str, threads: 
                     errors.append(body.decode()[:200])
 
         workers = [threading.Thread(target=run, args=(c,)) for c in chunks]
+        meter = CpuMeter(server, database.settings_dict["NAME"]) if database.vendor == "postgresql" else None
+        before = meter.snapshot() if meter else None
         start = time.perf_counter()
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
         elapsed = time.perf_counter() - start
+        cpu = CpuMeter.spent(before, meter.snapshot()) if meter else {}
         if errors:
             raise SystemExit(f"{len(errors)} unexpected replies, e.g. {errors[0]}")
-        return len(queries) / elapsed
+        return len(queries) / elapsed, {kind: spent / len(queries) * 1000 for kind, spent in cpu.items()}
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -255,9 +267,16 @@ def main() -> None:
         if args.http:
             url = database_url(connection)
             connection.close()
-            fresh = through_http(queries[half:], "00", url)
-            again = through_http(queries[half:], "02", url)
+            fresh, cpu = through_http(queries[half:], "00", url)
+            again, _ = through_http(queries[half:], "02", url)
             print(f"HTTP (granian 2 workers, 8 clients): first callbacks {fresh:7.0f}/s   duplicates {again:7.0f}/s")
+            if cpu:
+                total = sum(cpu.values())
+                print(
+                    "  CPU per first callback: "
+                    + " + ".join(f"{kind} {ms:.2f} ms" for kind, ms in cpu.items())
+                    + f" = {total:.2f} ms → ≈ {(os.cpu_count() or 1) * 1000 / total:.0f}/s on otherwise idle cores"
+                )
         from motcua.payments.models import Invoice, Payment
 
         paid = Payment.objects.filter(status="paid").count()

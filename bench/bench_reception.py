@@ -53,6 +53,7 @@ MEDIA = tempfile.mkdtemp(prefix="motcua-bench-media-")
 os.environ["MEDIA_ROOT"] = MEDIA
 
 from _django import percentile, test_database  # noqa: E402
+from _serve import CpuMeter  # noqa: E402
 
 
 def populate() -> list[tuple[str, str]]:
@@ -160,65 +161,6 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=15)
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
-
-
-class CpuMeter:
-    """CPU seconds spent by the web server's processes, by the database backends serving the
-    bench database, and by this client, over the timed window: a figure that holds even when
-    other work shares the machine, unlike the rate itself."""
-
-    TICK = os.sysconf("SC_CLK_TCK")
-
-    def __init__(self, server: subprocess.Popen, database: str):
-        self.server, self.database = server, database
-
-    @classmethod
-    def _cpu(cls, pid: int) -> float:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / cls.TICK  # utime + stime
-
-    def _web_pids(self) -> list[int]:
-        pids = [self.server.pid]
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.server.pid:
-                    pids.append(int(stat.parent.name))
-            except (OSError, ValueError, IndexError):
-                continue
-        return pids
-
-    def _database_pids(self) -> list[int]:
-        import psycopg
-        from django.db import connection
-
-        settings = connection.settings_dict
-        with psycopg.connect(
-            host=settings["HOST"],
-            port=settings["PORT"] or 5432,
-            user=settings["USER"],
-            password=settings["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        ) as admin:
-            rows = admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database]).fetchall()
-        return [pid for (pid,) in rows]
-
-    def snapshot(self) -> dict:
-        return {
-            "web": {pid: self._cpu(pid) for pid in self._web_pids()},
-            "database": {pid: self._cpu(pid) for pid in self._database_pids()},
-            "client": time.process_time(),
-        }
-
-    @staticmethod
-    def spent(before: dict, after: dict) -> dict[str, float]:
-        def delta(kind):
-            return sum(cpu - before[kind].get(pid, 0.0) for pid, cpu in after[kind].items())
-
-        return {"web": delta("web"), "database": delta("database"), "client": after["client"] - before["client"]}
 
 
 def drive(port: int, workload: Workload, clients: int, seconds: float, meter: CpuMeter):

@@ -29,6 +29,7 @@ from motcua.core.errors import ActionError, Conflict, Invalid, NotAllowed
 from motcua.core.people import full_name
 from motcua.core.text import fold, nfc
 from motcua.notifications import services as notifications
+from motcua.notifications.texts import TOLD
 from motcua.payments import services as payments
 from motcua.workdays.calendar import VN_TZ, Unit, WorkCalendar
 from motcua.workdays.services import calendar_for
@@ -204,6 +205,37 @@ def _event(dossier: Dossier, action: str, actor, *, at, before: str = "", agency
     )
     notifications.for_dossier(dossier, action, event)
     return event
+
+
+def _event_unless_clock_waits(dossier_id: int, action: str, actor, *, at, note: str = "", data=None) -> bool:
+    """The control-slip entry of an action that changes nothing else on a dossier whose clock runs (or
+    that is closed), in one INSERT … SELECT that reads the dossier's status as it writes: payments
+    call this for every callback. False, and nothing written, when the dossier's clock waits for this
+    action or there is no such dossier. Only for actions the applicant is not told of."""
+    if action in TOLD:
+        raise ValueError(f"{action} tells the applicant: use _event.")
+    officer = actor if getattr(actor, "is_authenticated", False) else None
+    ops = connection.ops
+    waiting = ", ".join(["%s"] * len(OPEN))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Event._meta.db_table} (dossier_id, at, action, from_status, to_status, actor_id,"  # noqa: S608
+            " actor_name, agency_id, to_agency_id, step_id, timing, note, data)"
+            " SELECT id, %s, %s, status, status, %s, %s, NULL, NULL, NULL, '', %s, %s"
+            f" FROM {Dossier._meta.db_table} WHERE id = %s"
+            f" AND NOT (clock_started_at IS NULL AND received_at IS NOT NULL AND status IN ({waiting}))",
+            [
+                ops.adapt_datetimefield_value(at),
+                action,
+                officer.pk if officer else None,
+                full_name(officer) if officer else "",
+                note,
+                ops.adapt_json_value(data or {}, None),
+                dossier_id,
+                *sorted(status.value for status in OPEN),
+            ],
+        )
+        return cursor.rowcount == 1
 
 
 def _save(dossier: Dossier, *fields: str) -> None:
@@ -914,15 +946,14 @@ def start_clock(dossier_id: int, paid_at: dt.datetime, *, actor=None, note: str 
     """The dossier's fees are paid (called by payments, in its transaction): the payment goes on the
     control slip, and a dossier whose procedure counts its time limit from payment, accepted without
     its clock, gets its clock, appointment and steps' due times from `paid_at`, as `_accept` gives
-    them. A dossier whose clock already runs is only read, not locked (callbacks must be cheap)."""
+    them. A dossier whose clock already runs is not locked: one statement (callbacks must be cheap)."""
+    data = {"paid_at": paid_at.isoformat()}
+    at = min(paid_at, clock.now())
     with transaction.atomic(savepoint=False):
-        row = Dossier.objects.filter(pk=dossier_id).values("status", "clock_started_at", "received_at").first()
-        if row is None:
-            raise Invalid(_("There is no such dossier."))
-        data = {"paid_at": paid_at.isoformat()}
-        waiting = row["clock_started_at"] is None and row["received_at"] and Status(row["status"]) in OPEN
-        dossier = _lock(dossier_id, None) if waiting else Dossier(pk=dossier_id, status=row["status"])
-        if waiting and dossier.clock_started_at is None:
+        if _event_unless_clock_waits(dossier_id, "pay", actor, at=at, note=note, data=data):
+            return
+        dossier = _lock(dossier_id, None)
+        if dossier.clock_started_at is None and dossier.received_at and Status(dossier.status) in OPEN:
             calendar = calendar_of(dossier.resolving_agency)
             amount, unit = _limit(dossier.procedure_version)
             paper = is_paper(dossier.channel)
@@ -932,7 +963,7 @@ def start_clock(dossier_id: int, paid_at: dt.datetime, *, actor=None, note: str 
             _save(dossier, "clock_started_at", "due_at", "original_due_at", "index_due_at")
             _reschedule_steps(dossier, calendar, calendar.clock_start(paid_at, paper=paper))
             data["due_at"] = dossier.due_at.isoformat()
-        _event(dossier, "pay", actor, at=min(paid_at, clock.now()), before=dossier.status, note=note, data=data)
+        _event(dossier, "pay", actor, at=at, before=dossier.status, note=note, data=data)
 
 
 @transaction.atomic

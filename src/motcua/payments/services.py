@@ -17,6 +17,7 @@ The rules, whatever the gateway:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import secrets
@@ -617,20 +618,33 @@ def _lock_payment(*, pk: int | None = None, gateway: str = "", txn_ref: str = ""
     if row is None:
         return None
     values = list(row)
-    for index, name in enumerate(PAYMENT_COLUMNS):
-        field = Payment._meta.get_field(name)
-        values[index] = _from_db(field, values[index])
+    for index, convert in _converters(connection.vendor):
+        values[index] = convert(values[index])
     offset = len(PAYMENT_COLUMNS)
-    for index, name in enumerate(INVOICE_COLUMNS):
-        values[offset + index] = _from_db(Invoice._meta.get_field(name), values[offset + index])
     payment = Payment.from_db("default", PAYMENT_COLUMNS, values[:offset])
     payment.invoice = Invoice.from_db("default", INVOICE_COLUMNS, values[offset:])
     return payment
 
 
-def _from_db(field, value):
-    for converter in connection.ops.get_db_converters(field.get_col(field.model._meta.db_table)):
-        value = converter(value, field.get_col(field.model._meta.db_table), connection)
+@functools.cache
+def _converters(vendor: str) -> tuple:
+    """(position, conversion) for the columns of `_lock_payment` whose database values the ORM
+    would convert (SQLite's dates and booleans; none on PostgreSQL), worked out once."""
+    found = []
+    fields = [Payment._meta.get_field(n) for n in PAYMENT_COLUMNS] + [
+        Invoice._meta.get_field(n) for n in INVOICE_COLUMNS
+    ]
+    for index, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        converters = connection.ops.get_db_converters(column)
+        if converters:
+            found.append((index, functools.partial(_convert, tuple(converters), column)))
+    return tuple(found)
+
+
+def _convert(converters, column, value):
+    for converter in converters:
+        value = converter(value, column, connection)
     return value
 
 

@@ -40,7 +40,10 @@ def main(argv=None) -> None:
         django.setup()
         from django.core.wsgi import get_wsgi_application
 
-        server = make_server("127.0.0.1", args.port, get_wsgi_application(), server_class=_Server, handler_class=_Quiet)
+        from motcua.payments.callbacks import GatewayCallbacks
+
+        application = GatewayCallbacks(get_wsgi_application())  # as motcua.wsgi serves it
+        server = make_server("127.0.0.1", args.port, application, server_class=_Server, handler_class=_Quiet)
         print("ready", flush=True)
         sys.stdout.flush()
         server.serve_forever()
