@@ -2,8 +2,9 @@
 
 `compute` reads what the index needs of some dossiers (a few grouped queries for any number of
 them) and `store` writes their `DossierFact` rows and recomputes, from the facts, the `Tally` rows
-those dossiers fall in (their month of reception and month of end, before and after the change).
-Tallies are recomputed, never incremented, so they cannot drift from the facts.
+those dossiers fall in (their month of reception and month of end, before and after the change),
+then, from the tallies, the `AgencyMonth` roll-ups of those months and agencies. Tallies and
+roll-ups are recomputed, never incremented, so they cannot drift from the facts.
 
 `refresh` (every minute, by the scheduler) finds the dossiers that changed by reading change feeds
 — the control slip's events, digitizations, ratings, feedback items — from where it last stopped,
@@ -15,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import CharField, Count, F, Q, StringAgg, Sum, Value
+from django.db.models.functions import Cast
 
 from motcua.agencies.models import Agency
 from motcua.core import clock
@@ -33,7 +37,7 @@ from motcua.payments.models import Invoice, Payment
 from motcua.workdays.calendar import VN_TZ, CalendarRangeError
 
 from . import rules
-from .models import Cursor, DossierFact, OpenSnapshot, Outcome, Tally
+from .models import AgencyMonth, Cursor, DossierFact, OpenSnapshot, Outcome, Tally
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +263,8 @@ def _sums(keys: set[tuple] | None) -> dict[tuple, dict]:
 
 
 def recompute_tallies(keys: set[tuple] | None = None) -> int:
-    """Write the tallies of the given keys (or of every key) from the facts."""
+    """Write the tallies of the given keys (or of every key) from the facts, then the roll-ups of
+    their months and agencies from the tallies."""
     sums = _sums(keys)
     if keys is None:
         Tally.objects.all().delete()
@@ -273,6 +278,75 @@ def recompute_tallies(keys: set[tuple] | None = None) -> int:
             update_conflicts=True,
             unique_fields=["month", "agency", "procedure"],
             update_fields=list(TALLY_FIELDS),
+        )
+    recompute_agency_months(None if keys is None else {(month, agency) for month, agency, _ in keys})
+    return len(rows)
+
+
+def _listed(found: str) -> str:
+    """Procedure ids as `AgencyMonth` keeps them: increasing, comma-separated ("" when none)."""
+    return ",".join(map(str, sorted({int(pk) for pk in found.split(",") if pk})))
+
+
+def _pairs_q(pairs: set[tuple]) -> Q:
+    """The rows of these (month, agency) pairs: one condition per month (a refresh touches a few
+    dozen months), each through the index that starts with the month and the agency."""
+    agencies: dict[dt.date, set[int]] = defaultdict(set)
+    for month, agency in pairs:
+        agencies[month].add(agency)
+    return reduce(operator.or_, (Q(month=month, agency_id__in=sorted(found)) for month, found in agencies.items()))
+
+
+def agency_months(pairs: set[tuple] | None = None) -> dict[tuple, dict]:
+    """The tallies grouped per (month, agency), for the given pairs or for all (one grouped query):
+    every sum, and the procedures with a dossier received online and paid online."""
+    found = Tally.objects.all()
+    if pairs is not None:
+        if not pairs:
+            return {}
+        found = found.filter(_pairs_q(pairs))
+    procedure = Cast("procedure_id", output_field=CharField())
+    rows = (
+        found.values("month", "agency_id")
+        .annotate(
+            **{f"sum_{name}": Sum(name) for name in TALLY_FIELDS},
+            listed_online=StringAgg(procedure, Value(","), filter=Q(received_online__gt=0), default=""),
+            listed_paid=StringAgg(procedure, Value(","), filter=Q(paid_online__gt=0), default=""),
+        )
+        .order_by()
+    )
+    grouped = {}
+    for row in rows:
+        key = (row["month"], row["agency_id"])
+        if pairs is None or key in pairs:
+            grouped[key] = {
+                **{name: row[f"sum_{name}"] or 0 for name in TALLY_FIELDS},
+                "procedures_online": _listed(row["listed_online"]),
+                "procedures_paid": _listed(row["listed_paid"]),
+            }
+    return grouped
+
+
+def recompute_agency_months(pairs: set[tuple] | None = None) -> int:
+    """Write the roll-ups of the given (month, agency) pairs (or of all) from the tallies.
+
+    A touched pair keeps its tallies (with zeros once its facts are gone, as `recompute_tallies`
+    leaves them), so it keeps its roll-up row, with the same zeros; a pair with no tally left has
+    its row deleted. A full rebuild (`pairs=None`) writes every row anew."""
+    grouped = agency_months(pairs)
+    if pairs is None:
+        AgencyMonth.objects.all().delete()
+    else:
+        gone = pairs - set(grouped)
+        if gone:
+            AgencyMonth.objects.filter(_pairs_q(gone)).delete()
+    rows = [AgencyMonth(month=month, agency_id=agency, **values) for (month, agency), values in grouped.items()]
+    for start in range(0, len(rows), 5000):
+        AgencyMonth.objects.bulk_create(
+            rows[start : start + 5000],
+            update_conflicts=True,
+            unique_fields=["month", "agency"],
+            update_fields=[*TALLY_FIELDS, "procedures_online", "procedures_paid"],
         )
     return len(rows)
 

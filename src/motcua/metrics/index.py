@@ -1,22 +1,25 @@
 """The service-quality index of any scope (the province, an agency and its units, a commune) for
 any run of months, its trend month by month and the ranking of agencies and communes.
 
-Everything is added up from the monthly tallies (`Tally`), the snapshots of dossiers in progress
-(`OpenSnapshot`, or the open facts for the current month), the feedback items and the catalogue:
-a handful of grouped queries whose size grows with agencies × months, not with dossiers.
-`Figures.load` reads them once for the whole province; `Figures.totals` adds up any scope.
+Everything is added up from the monthly tallies (read through their roll-up per month and agency,
+`AgencyMonth`), the snapshots of dossiers in progress (`OpenSnapshot`, or the open facts for the
+current month), the feedback items and the catalogue: a handful of grouped queries whose size
+grows with agencies × months, not with dossiers. `Figures.load` reads them once for the whole
+province; `Figures.totals` adds up any scope.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import operator
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import CharField, Count, Q, StringAgg, Sum, Value
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
@@ -26,10 +29,11 @@ from motcua.feedback.models import FeedbackItem
 from motcua.workdays.calendar import VN_TZ, ZONE, days_bounds
 
 from . import facts, rules
-from .models import Indicator, OpenSnapshot, Scheme, Tally
+from .models import AgencyMonth, Indicator, OpenSnapshot, Scheme, Tally
 
 FEEDBACK_CLOSED = Q(closed_at__isnull=False)
 TOTALS_FIELDS = tuple(f.name for f in fields(rules.Totals))
+assert TOTALS_FIELDS[: len(facts.TALLY_FIELDS)] == facts.TALLY_FIELDS, "Totals starts with the tallies' sums"
 _values = operator.attrgetter(*TOTALS_FIELDS)
 
 
@@ -83,10 +87,19 @@ class Tree:
         return cls({a.pk: a for a in Agency.objects.only("pk", "name", "kind", "path", "parent_id", "identifier")})
 
     def subtree(self, agency_id: int | None) -> set[int]:
+        """The agency and every agency under it (those whose path starts with its path)."""
         if agency_id is None:
             return set(self.agencies)
+        # The paths sorted: those starting with a path follow it, one slice (not a pass over the
+        # province for each of the units a ranking adds up).
+        paths, pks = self._by_path
         path = self.agencies[agency_id].path
-        return {pk for pk, a in self.agencies.items() if a.path.startswith(path)}
+        return set(pks[bisect_left(paths, path) : bisect_left(paths, path + "\U0010ffff")])
+
+    @cached_property
+    def _by_path(self) -> tuple[list[str], list[int]]:
+        ordered = sorted((a.path, pk) for pk, a in self.agencies.items())
+        return [path for path, _ in ordered], [pk for _, pk in ordered]
 
     def children(self, agency_id: int | None) -> list[Agency]:
         """The units ranked under a scope: its children, or for the province its departments and
@@ -104,8 +117,8 @@ class Figures:
     period: Period
     now: dt.datetime
     sums: dict[tuple[dt.date, int], rules.Totals] = field(default_factory=dict)
-    used_online: dict[tuple[dt.date, int], set[int]] = field(default_factory=lambda: defaultdict(set))
-    paid_online: dict[tuple[dt.date, int], set[int]] = field(default_factory=lambda: defaultdict(set))
+    used_online: dict[tuple[dt.date, int], frozenset[int]] = field(default_factory=lambda: defaultdict(set))
+    paid_online: dict[tuple[dt.date, int], frozenset[int]] = field(default_factory=lambda: defaultdict(set))
     procedures_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     flags: dict[int, dict[str, bool]] = field(default_factory=dict)
     schemes: list[tuple[Scheme, list[Indicator]]] = field(default_factory=list)
@@ -128,42 +141,53 @@ class Figures:
         return self.sums[key]
 
     def _load_tallies(self) -> None:
-        # One row per month and agency, with the procedures that received a dossier online or were
-        # paid online listed in it ("12,40,41"): a row per tally would grow with procedures × agencies.
-        procedure = Cast("procedure_id", output_field=CharField())
-        rows = (
-            Tally.objects.filter(month__gte=self.period.first, month__lte=self.period.last)
-            .values("month", "agency_id")
-            .annotate(
-                **{f"sum_{name}": Sum(name) for name in facts.TALLY_FIELDS},
-                procedures_online=StringAgg(procedure, Value(","), filter=Q(received_online__gt=0), default=""),
-                procedures_paid=StringAgg(procedure, Value(","), filter=Q(paid_online__gt=0), default=""),
-            )
-            .order_by()
+        # One row per month and agency (the tallies' roll-up), with the procedures that received a
+        # dossier online or were paid online listed in it ("12,40,41"): a row per tally would grow
+        # with procedures × agencies.
+        rows = AgencyMonth.objects.filter(month__gte=self.period.first, month__lte=self.period.last).values_list(
+            "month", "agency_id", "procedures_online", "procedures_paid", *facts.TALLY_FIELDS
         )
-        for row in rows:
-            key = (row["month"], row["agency_id"])
-            self._totals(*key).add({n: row[f"sum_{n}"] for n in facts.TALLY_FIELDS})
-            if row["procedures_online"]:
-                self.used_online[key] = {int(pk) for pk in row["procedures_online"].split(",")}
-            if row["procedures_paid"]:
-                self.paid_online[key] = {int(pk) for pk in row["procedures_paid"].split(",")}
+        # Most agencies list the same procedures month after month: each list is read once.
+        listed: dict[str, frozenset[int]] = {}
+
+        def ids(text: str) -> frozenset[int]:
+            found = listed.get(text)
+            if found is None:
+                found = listed[text] = frozenset(map(int, text.split(",")))
+            return found
+
+        for month, agency, online, paid, *values in rows:
+            key = (month, agency)
+            found = self.sums.get(key)
+            if found is None:
+                self.sums[key] = rules.Totals(*values)  # the tallies' sums are the first figures of `Totals`
+            else:
+                found.add(dict(zip(facts.TALLY_FIELDS, values, strict=True)))
+            if online:
+                self.used_online[key] = ids(online)
+            if paid:
+                self.paid_online[key] = ids(paid)
 
     def _load_open(self) -> None:
-        current = facts.month_of(self.now)
+        current = self.current
         snapshots = OpenSnapshot.objects.filter(month__gte=self.period.first, month__lte=min(self.period.last, current))
         taken = set()
         for month, agency, n, late in snapshots.values_list("month", "agency_id", "open", "open_late"):
             taken.add(month)
             if agency is not None and month < current:
-                self._totals(month, agency).add({"open": n, "open_late": late})
-        for month in self.period.months:
+                self._add_open(month, agency, n, late)
+        for month in self.months:
             if month < current and month not in taken:  # its snapshot is not taken yet: count it now
                 for agency, (n, late) in facts.open_at(facts.month_end(month)).items():
-                    self._totals(month, agency).add({"open": n, "open_late": late})
+                    self._add_open(month, agency, n, late)
         if self.period.first <= current <= self.period.last:
             for agency, (n, late) in facts.open_now(self.now).items():
-                self._totals(current, agency).add({"open": n, "open_late": late})
+                self._add_open(current, agency, n, late)
+
+    def _add_open(self, month: dt.date, agency: int, n: int, late: int) -> None:
+        totals = self._totals(month, agency)
+        totals.open += n
+        totals.open_late += late
 
     def _load_feedback(self) -> None:
         items = FeedbackItem.objects.filter(received_at__gte=self.period.start, received_at__lt=self.period.end)
@@ -233,15 +257,15 @@ class Figures:
     # -- adding up ----------------------------------------------------------------------------------
 
     def totals(self, agencies: set[int], months: list[dt.date] | None = None) -> rules.Totals:
-        months = months or self.period.months
+        months = tuple(months or self.months)
         # Each agency's figures over these months are added once (the province's total, its
         # ranking and the units' subtrees all reuse them), then the agencies of the scope.
-        per_agency = self._per_agency(tuple(months))
+        per_agency = self._per_agency(months)
         found = [values for agency in agencies if (values := per_agency.get(agency))]
         total = rules.Totals(*(map(sum, zip(*found, strict=True)) if found else ()))
         # Dossiers in progress count once, as they stood at the end of the last month (or now).
         total.open = total.open_late = 0
-        last = min(months[-1], facts.month_of(self.now))
+        last = min(months[-1], self.current)
         for agency in agencies:
             found = self.sums.get((last, agency))
             if found is not None:
@@ -250,30 +274,91 @@ class Figures:
         self._add_catalogue(total, agencies, months)
         return total
 
+    @cached_property
+    def months(self) -> list[dt.date]:
+        return self.period.months
+
+    @cached_property
+    def current(self) -> dt.date:
+        """The month of `now`."""
+        return facts.month_of(self.now)
+
+    @cached_property
+    def _by_month(self) -> dict[dt.date, dict[int, tuple]]:
+        """Per month and agency, its figures (a tuple of every figure of `Totals`), once loaded."""
+        found: dict[dt.date, dict[int, tuple]] = defaultdict(dict)
+        for (month, agency), totals in self.sums.items():
+            found[month][agency] = _values(totals)
+        return found
+
     def _per_agency(self, months: tuple[dt.date, ...]) -> dict[int, tuple]:
         """Per agency, its figures added over `months` (a tuple of every figure of `Totals`)."""
         cache = self.__dict__.setdefault("_per_agency_cache", {})
         if months not in cache:
-            rows: dict[int, list] = defaultdict(list)
-            wanted = set(months)
-            for (month, agency), totals in self.sums.items():
-                if month in wanted:
-                    rows[agency].append(_values(totals))
-            cache[months] = {
-                agency: tuple(map(sum, zip(*found, strict=True))) if len(found) > 1 else found[0]
-                for agency, found in rows.items()
-            }
+            if len(months) == 1:
+                cache[months] = self._by_month.get(months[0], {})
+            else:
+                rows: dict[int, list] = defaultdict(list)
+                for month in months:
+                    for agency, values in self._by_month.get(month, {}).items():
+                        rows[agency].append(values)
+                cache[months] = {
+                    agency: tuple(map(sum, zip(*found, strict=True))) if len(found) > 1 else found[0]
+                    for agency, found in rows.items()
+                }
         return cache[months]
 
-    def _add_catalogue(self, total: rules.Totals, agencies: set[int], months: list[dt.date]) -> None:
-        procedures = set().union(*(self.procedures_of.get(a, set()) for a in agencies)) if agencies else set()
-        used = set().union(*(self.used_online.get((m, a), set()) for m in months for a in agencies))
-        paid = set().union(*(self.paid_online.get((m, a), set()) for m in months for a in agencies))
-        online = {p for p in procedures if self.flags[p]["online"]}
-        fee = {p for p in procedures if self.flags[p]["fee"]}
+    @cached_property
+    def _used_by_month(self) -> dict[dt.date, tuple[dict[int, frozenset[int]], dict[int, frozenset[int]]]]:
+        """Per month: per agency, the procedures used online, and those paid online, once loaded."""
+        found: dict[dt.date, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
+        for (month, agency), procedures in self.used_online.items():
+            found[month][0][agency] = procedures
+        for (month, agency), procedures in self.paid_online.items():
+            found[month][1][agency] = procedures
+        return found
+
+    def _used(self, months: tuple[dt.date, ...]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+        """Per agency, the procedures used online and those paid online in any of `months`."""
+        cache = self.__dict__.setdefault("_used_cache", {})
+        if months not in cache:
+            if len(months) == 1:
+                cache[months] = self._used_by_month.get(months[0], ({}, {}))
+            else:
+                used: dict[int, set[int]] = defaultdict(set)
+                paid: dict[int, set[int]] = defaultdict(set)
+                for month in months:
+                    used_then, paid_then = self._used_by_month.get(month, ({}, {}))
+                    for agency, procedures in used_then.items():
+                        used[agency] |= procedures
+                    for agency, procedures in paid_then.items():
+                        paid[agency] |= procedures
+                cache[months] = (dict(used), dict(paid))
+        return cache[months]
+
+    def _catalogue(self, agencies: set[int]) -> tuple[set[int], set[int], set[int], int]:
+        """The procedures the agencies resolve, those of them offered online, those with a fee, and
+        how many are published completely: the same for every month (the trend reuses them)."""
+        cache = self.__dict__.setdefault("_catalogue_cache", {})
+        key = frozenset(agencies)
+        if key not in cache:
+            procedures = set().union(*(self.procedures_of.get(a, set()) for a in agencies)) if agencies else set()
+            cache[key] = (
+                procedures,
+                {p for p in procedures if self.flags[p]["online"]},
+                {p for p in procedures if self.flags[p]["fee"]},
+                sum(1 for p in procedures if self.flags[p]["complete"]),
+            )
+        return cache[key]
+
+    def _add_catalogue(self, total: rules.Totals, agencies: set[int], months: tuple[dt.date, ...]) -> None:
+        procedures, online, fee, complete = self._catalogue(agencies)
+        used_by, paid_by = self._used(months)
+        used = set().union(*(used_by[a] for a in agencies if a in used_by))
+        paid = set().union(*(paid_by[a] for a in agencies if a in paid_by))
         total.procedures = len(procedures)
         total.procedures_online = len(online)
-        total.procedures_complete = sum(1 for p in procedures if self.flags[p]["complete"])
+        total.procedures_complete = complete
         total.online_procedures_used = len(online & used)
         total.fee_procedures = len(fee)
         total.fee_procedures_online = len(fee & online)
@@ -282,7 +367,7 @@ class Figures:
     # -- scoring --------------------------------------------------------------------------------------
 
     def result(self, agencies: set[int], months: list[dt.date] | None = None) -> Result:
-        months = months or self.period.months
+        months = months or self.months
         day = rules.next_month(months[-1]) - dt.timedelta(days=1)
         scheme, indicators = in_force(self.schemes, day)
         return score(scheme, indicators, self.totals(agencies, months))
@@ -383,8 +468,7 @@ def score(scheme: Scheme | None, indicators: list[Indicator], totals: rules.Tota
 
 def trend(figures: Figures, agencies: set[int]) -> list[tuple[dt.date, Result]]:
     """The index month by month, each month under the scheme of its time."""
-    current = facts.month_of(figures.now)
-    return [(month, figures.result(agencies, [month])) for month in figures.period.months if month <= current]
+    return [(month, figures.result(agencies, [month])) for month in figures.months if month <= figures.current]
 
 
 def ranking(figures: Figures, tree: Tree, agency_id: int | None) -> list[tuple[Agency, Result]]:

@@ -221,12 +221,20 @@ def _invalid(request, exc: ActionError, template: str, extra: dict | None = None
         "section": "index",
         "error": exc,
         "chosen": chosen,
-        "options": who.options(tree),
+        "options": _options(who, tree, chosen["agency"]),
         "province_option": who.province,
         "picks": _picks(),
         **(extra or {}),
     }
     return _page(request, template, context, status=exc.status)
+
+
+def _options(who: access.Access, tree: index.Tree, chosen: str) -> list[dict]:
+    """The agencies of the picker, the one chosen marked (a few hundred options for the province)."""
+    options = who.options(tree)
+    for option in options:
+        option["selected"] = str(option["pk"]) == chosen
+    return options
 
 
 def _picks() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -254,7 +262,7 @@ def _base_context(scope: Scope) -> dict:
         "section": "index",
         "scope": scope,
         "chosen": scope.chosen,
-        "options": scope.access.options(scope.tree),
+        "options": _options(scope.access, scope.tree, scope.chosen["agency"]),
         "province_option": scope.access.province,
         "picks": _picks(),
     }
@@ -345,6 +353,15 @@ def _by_measure(result: index.Result, measure: str) -> index.IndicatorScore | No
     return next((i for g in result.groups for i in g.indicators if i.measure == measure), None)
 
 
+def _measures(result: index.Result) -> dict[str, index.IndicatorScore]:
+    """Each measure of a result and its (first) indicator."""
+    found: dict[str, index.IndicatorScore] = {}
+    for group in result.groups:
+        for indicator in group.indicators:
+            found.setdefault(indicator.measure, indicator)
+    return found
+
+
 def trend_chart(months: list[tuple[dt.date, index.Result]]) -> dict:
     """The geometry of the trend chart (drawn as SVG by the template): a bar per month for the total
     points (on a 0–100 scale of the scheme's points), a line for the on-time rate (%), broken where
@@ -415,18 +432,23 @@ def trend_chart(months: list[tuple[dt.date, index.Result]]) -> dict:
 
 
 def ranking_rows(ranked: list[tuple], scope: Scope | None = None) -> list[dict]:
+    # The addresses are reversed once and each unit's query string made once, for its own link
+    # and its rates' (79 units × 6 links on the province's page).
+    dashboard = reverse("metrics:dashboard")
+    drills = {measure: reverse("metrics:drill", args=[measure]) for measure in RANKED_MEASURES}
+    headings = {measure: str(RANKED_HEADINGS[measure]) for measure in RANKED_MEASURES}
     rows, rank = [], 0
     for agency, result in ranked:
         if result.has_dossiers:
             rank += 1
+        query = scope.query(agency.pk) if scope is not None else ""
+        measures = _measures(result)
         rates = []
         for measure in RANKED_MEASURES:
-            found = _by_measure(result, measure)
+            found = measures.get(measure)
             rate = found.measured.rate if found is not None else None
-            link = ""
-            if rate is not None and rate < 1 and scope is not None:
-                link = f"{reverse('metrics:drill', args=[measure])}?{scope.query(agency.pk)}"
-            rates.append({"heading": RANKED_HEADINGS[measure], "text": percent(rate), "rate": rate, "link": link})
+            link = f"{drills[measure]}?{query}" if rate is not None and rate < 1 and scope is not None else ""
+            rates.append({"heading": headings[measure], "text": percent(rate), "rate": rate, "link": link})
         rows.append(
             {
                 "agency": agency,
@@ -436,7 +458,7 @@ def ranking_rows(ranked: list[tuple], scope: Scope | None = None) -> list[dict]:
                 "received": result.totals.received,
                 "has_dossiers": result.has_dossiers,
                 "rates": rates,
-                "link": f"{reverse('metrics:dashboard')}?{scope.query(agency.pk)}" if scope else "",
+                "link": f"{dashboard}?{query}" if scope else "",
             }
         )
     return rows

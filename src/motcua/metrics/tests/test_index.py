@@ -18,16 +18,18 @@ no fee. Working hours 07:30–11:30 and 13:00–17:00. 2 March 2026 is a Monday.
 """
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.apps import apps
 
 from motcua.dossiers import services
 from motcua.dossiers.tests.conftest import at
 from motcua.feedback import services as feedback
 from motcua.metrics import facts, index
-from motcua.metrics.models import DossierFact, OpenSnapshot, Tally
+from motcua.metrics.models import AgencyMonth, DossierFact, OpenSnapshot, Tally
 from motcua.metrics.tests.conftest import act
 
 MARCH = index.Period.of("month", 2026, 3)
@@ -159,3 +161,110 @@ def test_refresh_follows_ratings_and_invoices(march):
     act(at(2026, 4, 1, 10, 0), feedback.rate, h.pk, liked=False, scores={})
     assert facts.refresh(now=at(2026, 4, 1, 10, 1)) == 1
     assert DossierFact.objects.get(dossier=h).disliked
+
+
+# -- the roll-up per month and agency --------------------------------------------------------------------
+
+
+def tallies_grouped() -> dict:
+    """The tallies added up per (month, agency) here, in Python: what each roll-up row must hold."""
+    found: dict[tuple, dict] = {}
+    for tally in Tally.objects.all():
+        row = found.setdefault(
+            (tally.month, tally.agency_id),
+            {**dict.fromkeys(facts.TALLY_FIELDS, 0), "procedures_online": set(), "procedures_paid": set()},
+        )
+        for name in facts.TALLY_FIELDS:
+            row[name] += getattr(tally, name)
+        if tally.received_online:
+            row["procedures_online"].add(tally.procedure_id)
+        if tally.paid_online:
+            row["procedures_paid"].add(tally.procedure_id)
+    for row in found.values():
+        row["working_days"] = round(row["working_days"], 6)
+    return found
+
+
+def roll_ups() -> dict:
+    found = {}
+    for row in AgencyMonth.objects.all():
+        listed = {}
+        for name in ("procedures_online", "procedures_paid"):
+            ids = [int(pk) for pk in getattr(row, name).split(",") if pk]
+            assert ids == sorted(set(ids))  # increasing, each once
+            listed[name] = set(ids)
+        found[(row.month, row.agency_id)] = {
+            **{name: getattr(row, name) for name in facts.TALLY_FIELDS},
+            "working_days": round(row.working_days, 6),
+            **listed,
+        }
+    return found
+
+
+def keys_of(dossiers) -> set[tuple]:
+    facts_of = DossierFact.objects.filter(dossier__in=dossiers)
+    keys = {(f.month, f.agency_id, f.procedure_id) for f in facts_of}
+    return keys | {(f.end_month, f.agency_id, f.procedure_id) for f in facts_of if f.end_month}
+
+
+@pytest.mark.django_db
+def test_the_roll_ups_equal_the_tallies_grouped_through_refreshes_changes_and_a_rebuild(march, province, officers):
+    thanh_sen = province["thanh_sen"].pk
+    march_key, april_key = (dt.date(2026, 3, 1), thanh_sen), (dt.date(2026, 4, 1), thanh_sen)
+    facts.refresh(now=at(2026, 4, 1, 9, 0))
+    assert roll_ups() == tallies_grouped()
+    assert roll_ups()[march_key]["received"] == 8
+    assert roll_ups()[march_key]["procedures_paid"] == {march["A"].procedure_version.procedure_id}
+
+    # A and H (two procedures) received online: both listed, in increasing order.
+    a, h = march["A"], march["H"]
+    DossierFact.objects.filter(dossier__in=[a, h]).update(channel="online")
+    facts.recompute_tallies(keys_of([a, h]))
+    online = {a.procedure_version.procedure_id, h.procedure_version.procedure_id}
+    assert len(online) == 2
+    assert roll_ups() == tallies_grouped()
+    assert roll_ups()[march_key]["procedures_online"] == online
+    with time_machine.travel(at(2026, 4, 15, 9, 0), tick=False):
+        figures = index.Figures.load(MARCH)
+    assert figures.used_online[march_key] == online
+    assert figures.sums[march_key].received_online == 2
+
+    # D gets its result in April: a new month for the agency; H is rated "not satisfied".
+    d = march["D"]
+    act(at(2026, 4, 2, 9, 0), services.complete_step, d.pk, officers["receptionist"])
+    act(at(2026, 4, 2, 9, 10), services.complete_step, d.pk, officers["specialist"])
+    act(at(2026, 4, 2, 9, 30), services.approve, d.pk, officers["leader"])
+    act(at(2026, 4, 2, 10, 0), feedback.rate, h.pk, liked=False, scores={})
+    facts.refresh(now=at(2026, 4, 2, 10, 1))
+    assert roll_ups() == tallies_grouped()
+    assert (roll_ups()[april_key]["ended"], roll_ups()[april_key]["ended_late"]) == (1, 1)
+
+    # D's fact gone: its April tallies stay, with zeros, and so does the roll-up of April.
+    keys = keys_of([d])
+    DossierFact.objects.filter(dossier=d).delete()
+    facts.recompute_tallies(keys)
+    assert roll_ups() == tallies_grouped()
+    assert roll_ups()[april_key] == {
+        **dict.fromkeys(facts.TALLY_FIELDS, 0),
+        "procedures_online": set(),
+        "procedures_paid": set(),
+    }
+    # A month and agency with no tally left loses its roll-up.
+    Tally.objects.filter(month=april_key[0], agency_id=thanh_sen).delete()
+    facts.recompute_agency_months({april_key})
+    assert april_key not in roll_ups()
+    assert roll_ups() == tallies_grouped()
+
+    facts.rebuild()
+    assert roll_ups() == tallies_grouped()
+    assert roll_ups()[march_key]["received"] == 8
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_roll_ups_from_the_tallies(march):
+    facts.refresh(now=at(2026, 4, 1, 9, 0))
+    expected = roll_ups()
+    assert expected
+    AgencyMonth.objects.all().delete()
+    importlib.import_module("motcua.metrics.migrations.0004_agency_month").fill(apps, None)
+    assert roll_ups() == expected == tallies_grouped()
