@@ -15,7 +15,7 @@ import json
 from urllib.parse import parse_qsl
 
 from django.core import signals
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from . import services
 
@@ -36,9 +36,11 @@ class GatewayCallbacks:
         self._routes: dict[str, str] | None = None
 
     def routes(self) -> dict[str, str]:
-        """Callback path → gateway, from the URLconf (so the path is written in one place)."""
+        """Callback path → gateway, from the URLconf (so the path is written in one place), as
+        PATH_INFO carries it: without the script prefix of a deployment under a sub-path."""
         if self._routes is None:
-            self._routes = {reverse("payments:vnpay_ipn"): "vnpay"}
+            prefix = get_script_prefix()
+            self._routes = {"/" + reverse("payments:vnpay_ipn").removeprefix(prefix): "vnpay"}
         return self._routes
 
     def __call__(self, environ, start_response):

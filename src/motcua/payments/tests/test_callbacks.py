@@ -10,6 +10,7 @@ import pytest
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from django.urls import set_script_prefix
 
 from motcua.dossiers.models import Event
 from motcua.payments import services
@@ -133,3 +134,11 @@ def test_everything_else_goes_to_django(app, payment):
     assert status == "200 OK" and headers["Content-Type"].startswith("text/html")
     status, _headers, _body = call(app, "/thanh-toan/vnpay/ipn")  # not the callback URL
     assert not status.startswith("200")
+
+
+def test_the_callback_path_is_found_under_a_sub_path_deployment():
+    set_script_prefix("/motcua/")  # as Django's handler sets it for SCRIPT_NAME=/motcua
+    try:
+        assert GatewayCallbacks(WSGIHandler()).routes() == {IPN: "vnpay"}
+    finally:
+        set_script_prefix("/")
