@@ -269,7 +269,9 @@ def main() -> None:
             connection.close()
             fresh, cpu = through_http(queries[half:], "00", url)
             again, _ = through_http(queries[half:], "02", url)
-            print(f"HTTP (granian 2 workers, 8 clients): first callbacks {fresh:7.0f}/s   duplicates {again:7.0f}/s")
+            workers, threads = os.environ.get("BENCH_WORKERS", "2"), os.environ.get("BENCH_BLOCKING_THREADS", "4")
+            server = f"{workers} workers × {threads} threads"
+            print(f"HTTP (granian {server}, 8 clients): first callbacks {fresh:7.0f}/s   duplicates {again:7.0f}/s")
             if cpu:
                 total = sum(cpu.values())
                 print(

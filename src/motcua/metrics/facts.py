@@ -315,16 +315,14 @@ def agency_months(pairs: set[tuple] | None = None) -> dict[tuple, dict]:
         )
         .order_by()
     )
-    grouped = {}
-    for row in rows:
-        key = (row["month"], row["agency_id"])
-        if pairs is None or key in pairs:
-            grouped[key] = {
-                **{name: row[f"sum_{name}"] or 0 for name in TALLY_FIELDS},
-                "procedures_online": _listed(row["listed_online"]),
-                "procedures_paid": _listed(row["listed_paid"]),
-            }
-    return grouped
+    return {
+        (row["month"], row["agency_id"]): {
+            **{name: row[f"sum_{name}"] or 0 for name in TALLY_FIELDS},
+            "procedures_online": _listed(row["listed_online"]),
+            "procedures_paid": _listed(row["listed_paid"]),
+        }
+        for row in rows
+    }
 
 
 def recompute_agency_months(pairs: set[tuple] | None = None) -> int:

@@ -349,10 +349,6 @@ def indicator_row(indicator: index.IndicatorScore, totals: rules.Totals, scope: 
     return row
 
 
-def _by_measure(result: index.Result, measure: str) -> index.IndicatorScore | None:
-    return next((i for g in result.groups for i in g.indicators if i.measure == measure), None)
-
-
 def _measures(result: index.Result) -> dict[str, index.IndicatorScore]:
     """Each measure of a result and its (first) indicator."""
     found: dict[str, index.IndicatorScore] = {}
@@ -390,7 +386,7 @@ def trend_chart(months: list[tuple[dt.date, index.Result]]) -> dict:
             }
         )
         labels.append({"x": round(x + slot / 2, 1), "text": str(month.month)})
-        on_time = _by_measure(result, "on_time")
+        on_time = _measures(result).get("on_time")
         rate = on_time.measured.rate if on_time is not None else None
         if rate is None:
             if segment:
