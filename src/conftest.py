@@ -19,6 +19,18 @@ def _fresh_calendar_cache():
     services.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a page asked for in English leaves the thread in
+    English (as a server thread stays until its next request), which must not reach the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def province(db):
     """A province with one department, a provincial centre, and two communes with their centres."""

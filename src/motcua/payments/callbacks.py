@@ -5,7 +5,9 @@ online payment ends with one, and a gateway retries and replays them, so this WS
 callback URL straight to `services.handle_callback` — the same function the Django view calls —
 and everything else to Django. It keeps what Django's handler does around a request that matters
 here: the `request_started` / `request_finished` signals (which close stale database connections)
-and the view's headers (JSON, never cached). A POST, an over-long query or anything unusual goes
+the language (Vietnamese, as the locale middleware gives a request without a language cookie: the
+notes written on the control slip are in it, whatever the thread served before) and the view's
+headers (JSON, never cached). A POST, an over-long query or anything unusual goes
 to the Django view unchanged.
 """
 
@@ -14,8 +16,10 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.core import signals
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
 
 from . import services
 
@@ -54,7 +58,8 @@ class GatewayCallbacks:
             return self.django(environ, start_response)
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
-            _outcome, reply = services.handle_callback(gateway, params)
+            with translation.override(settings.LANGUAGE_CODE):
+                _outcome, reply = services.handle_callback(gateway, params)
         finally:
             signals.request_finished.send(sender=self.__class__)
         body = json.dumps(reply).encode()

@@ -11,11 +11,12 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.urls import set_script_prefix
+from django.utils import translation
 
 from motcua.dossiers.models import Event
 from motcua.payments import services
 from motcua.payments.callbacks import GatewayCallbacks
-from motcua.payments.models import Invoice, Payment, PaymentEvent
+from motcua.payments.models import Discrepancy, Invoice, Payment, PaymentEvent
 
 from .test_ipn import RETURN_URL, signed_ipn
 
@@ -99,6 +100,16 @@ def test_bad_signature_and_unknown_order_get_the_views_codes(app, client, paymen
     for query, code in cases:  # the Django view agrees (its client reconnects the request signals)
         assert client.get(f"{IPN}?{query}").json()["RspCode"] == code
     assert Payment.objects.get(pk=payment.pk).status == "pending"
+
+
+def test_what_a_callback_writes_is_in_vietnamese_whatever_the_thread_served_before(app, payment):
+    # A server thread keeps the language of the last page it served (say, in English); the layer
+    # has no locale middleware, so it says which language the records are written in.
+    with translation.override("en"):
+        _status, _headers, body = call(app, IPN, signed_ipn(payment, vnp_Amount="100"))
+        assert json.loads(body)["RspCode"] == "04"
+        assert translation.get_language() == "en"  # left as it was found
+    assert Discrepancy.objects.get(txn_ref=payment.txn_ref).note == "Cổng thanh toán báo 1 đ cho giao dịch 50.000 đ."
 
 
 def test_the_request_signals_are_sent_around_a_callback(app, payment):
