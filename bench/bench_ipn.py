@@ -34,6 +34,9 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings.test")
 GOAL = 500
 BENCH_DB = "test_motcua_bench_ipn"
+# The server's shape: granian workers and the threads of each.
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+THREADS = os.environ.get("BENCH_BLOCKING_THREADS", "4")
 
 
 @contextmanager
@@ -189,9 +192,9 @@ def through_http(queries: list[str], expected: str, database_url: str, threads: 
         "--port",
         str(port),
         "--workers",
-        os.environ.get("BENCH_WORKERS", "2"),
+        WORKERS,
         "--blocking-threads",
-        os.environ.get("BENCH_BLOCKING_THREADS", "4"),
+        THREADS,
         "--no-ws",
         "--log-level",
         "warning",
@@ -269,8 +272,7 @@ def main() -> None:
             connection.close()
             fresh, cpu = through_http(queries[half:], "00", url)
             again, _ = through_http(queries[half:], "02", url)
-            workers, threads = os.environ.get("BENCH_WORKERS", "2"), os.environ.get("BENCH_BLOCKING_THREADS", "4")
-            server = f"{workers} workers × {threads} threads"
+            server = f"{WORKERS} workers × {THREADS} threads"
             print(f"HTTP (granian {server}, 8 clients): first callbacks {fresh:7.0f}/s   duplicates {again:7.0f}/s")
             if cpu:
                 total = sum(cpu.values())

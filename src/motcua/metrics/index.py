@@ -117,8 +117,8 @@ class Figures:
     period: Period
     now: dt.datetime
     sums: dict[tuple[dt.date, int], rules.Totals] = field(default_factory=dict)
-    used_online: dict[tuple[dt.date, int], frozenset[int]] = field(default_factory=lambda: defaultdict(set))
-    paid_online: dict[tuple[dt.date, int], frozenset[int]] = field(default_factory=lambda: defaultdict(set))
+    used_online: dict[tuple[dt.date, int], frozenset[int]] = field(default_factory=dict)
+    paid_online: dict[tuple[dt.date, int], frozenset[int]] = field(default_factory=dict)
     procedures_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     flags: dict[int, dict[str, bool]] = field(default_factory=dict)
     schemes: list[tuple[Scheme, list[Indicator]]] = field(default_factory=list)
@@ -156,13 +156,11 @@ class Figures:
                 found = listed[text] = frozenset(map(int, text.split(",")))
             return found
 
+        # Read first, one row per month and agency: each row starts its `Totals` (the tallies' sums
+        # are its first figures).
         for month, agency, online, paid, *values in rows:
             key = (month, agency)
-            found = self.sums.get(key)
-            if found is None:
-                self.sums[key] = rules.Totals(*values)  # the tallies' sums are the first figures of `Totals`
-            else:
-                found.add(dict(zip(facts.TALLY_FIELDS, values, strict=True)))
+            self.sums[key] = rules.Totals(*values)
             if online:
                 self.used_online[key] = ids(online)
             if paid:
